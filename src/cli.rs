@@ -1,0 +1,232 @@
+//! The command line: every subcommand and flag, with its help text. Parsing only; no I/O.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diag;
+
+/// Turns a Digital Ecosystem Country Assessment written as YAML into finished documents:
+/// the full report, a brief per priority, a one-page summary per recommendation and an
+/// overview, as PDF and DOCX, in every language of the assessment.
+#[derive(Debug, Parser)]
+#[command(name = "deca", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate assessment data and report every problem.
+    Check(CheckArgs),
+    /// Build documents: every kind, language and format by default.
+    Build(BuildArgs),
+    /// Rebuild when data or templates change.
+    Watch(BuildArgs),
+    /// Write the JSON Schemas of the data files.
+    Schema(SchemaArgs),
+    /// List or export the templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Create a new assessment folder with placeholder content that passes `check`.
+    Init(InitArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// An assessment folder, or a folder of assessment folders.
+    #[arg(default_value = "data")]
+    pub dir: PathBuf,
+    /// How problems are printed.
+    #[arg(long, value_enum, default_value_t = diag::Format::Human)]
+    pub format: diag::Format,
+    /// Print a translation completeness table per language.
+    #[arg(long)]
+    pub translations: bool,
+    /// Treat missing translations as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Kinds of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The full report.
+    Report,
+    /// A brief per priority, 2–4 pages.
+    Brief,
+    /// A one-page summary per recommendation.
+    Onepager,
+    /// All recommendations on one page.
+    Overview,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Report, Kind::Brief, Kind::Onepager, Kind::Overview];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Report => "report",
+            Kind::Brief => "brief",
+            Kind::Onepager => "onepager",
+            Kind::Overview => "overview",
+        }
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    Pdf,
+    Docx,
+}
+
+impl OutputFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Docx => "docx",
+        }
+    }
+}
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+/// PDF standards deca can claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum PdfStandard {
+    /// PDF/UA-1: tagged and accessible.
+    #[value(name = "ua-1")]
+    Ua1,
+    /// PDF/A-2b: archival, visual appearance.
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-2a: archival, accessible (tagged).
+    #[value(name = "a-2a")]
+    A2a,
+    /// PDF/A-2u: archival, with Unicode text.
+    #[value(name = "a-2u")]
+    A2u,
+    /// PDF/A-3b.
+    #[value(name = "a-3b")]
+    A3b,
+    /// No standard: a plain PDF 1.7.
+    #[value(name = "none")]
+    None,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BuildArgs {
+    /// An assessment folder, or a folder of assessment folders.
+    #[arg(default_value = "data")]
+    pub dir: PathBuf,
+    /// Only these kinds of document (repeatable).
+    #[arg(long = "kind", value_enum)]
+    pub kinds: Vec<Kind>,
+    /// Only the brief for this priority id (implies --kind brief unless kinds are given).
+    #[arg(long)]
+    pub priority: Vec<String>,
+    /// Only the one-pager for this recommendation id (implies --kind onepager unless kinds are given).
+    #[arg(long)]
+    pub recommendation: Vec<String>,
+    /// Only these languages (repeatable), e.g. `es`.
+    #[arg(long = "lang")]
+    pub langs: Vec<String>,
+    /// Only these formats (repeatable).
+    #[arg(long = "format", value_enum)]
+    pub formats: Vec<OutputFormat>,
+    /// Where documents, manifest.json and SHA256SUMS are written.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Paper size.
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
+    /// Documents built at once (default: the number of cores).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// A folder of templates that override the built-in ones file by file.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// A Word file whose styles, page setup, header and footer restyle every DOCX.
+    #[arg(long)]
+    pub reference_docx: Option<PathBuf>,
+    /// PDF standards to claim and check (repeatable; default: ua-1 and a-2a).
+    #[arg(long = "pdf-standard", value_enum)]
+    pub pdf_standards: Vec<PdfStandard>,
+    /// Stop a template that runs longer than this many seconds per document.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Treat missing translations as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// One JSON event per line on standard output, for CI.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Folder to write the schemas to; without it, the assessment schema is printed.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Say which template file is used, and from where.
+    List(TemplatesListArgs),
+    /// Write the built-in templates to a folder for customising.
+    Export(TemplatesExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesListArgs {
+    /// The assessment folder (its templates/ folder overrides the built-ins).
+    #[arg(default_value = "data")]
+    pub dir: PathBuf,
+    /// A folder of templates that overrides both.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesExportArgs {
+    /// The folder to write to; existing files are not overwritten.
+    pub dir: PathBuf,
+    /// Overwrite files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The new assessment folder, e.g. data/kenya.
+    pub dir: PathBuf,
+    /// The country's name.
+    #[arg(long)]
+    pub country: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

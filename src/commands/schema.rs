@@ -1,0 +1,27 @@
+//! `deca schema`: the JSON Schemas of the data files, printed or written to a folder.
+
+use crate::cli::SchemaArgs;
+use crate::exit;
+use crate::schema::{self, FileKind};
+
+pub fn run(args: &SchemaArgs) -> u8 {
+    let Some(out) = &args.out else {
+        let text = serde_json::to_string_pretty(&FileKind::Assessment.schema())
+            .expect("schema serializes");
+        println!("{text}");
+        return exit::OK;
+    };
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("error: failed to create `{}` ({e})", out.display());
+        return exit::FAILED;
+    }
+    for (name, text) in schema::all() {
+        let path = out.join(&name);
+        if let Err(e) = crate::atomic::write(&path, text.as_bytes()) {
+            eprintln!("error: failed to write `{}` ({e})", path.display());
+            return exit::FAILED;
+        }
+        println!("{}", path.display());
+    }
+    exit::OK
+}

@@ -1,0 +1,440 @@
+//! Diagnostics: one type for every problem deca reports (data, templates, builds), with its
+//! file, line and column, a hint, and renderers for people (snippet with a caret), for grep-like
+//! tools (one line each) and for CI (JSON).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Chars, Config};
+use serde::Serialize;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Stops the run: exit code 1.
+    Error,
+    /// Reported; the run goes on.
+    Warning,
+}
+
+/// A source file a diagnostic can point into. Shared so that many diagnostics can refer to
+/// the same text without copying it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The path as shown to the user (relative to the working directory when possible).
+    pub path: PathBuf,
+    /// The whole text, so snippets can be printed.
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            path: path.into(),
+            text: text.into(),
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, byte: usize) -> (usize, usize) {
+        let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
+        let before = &self.text[..byte];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+
+    /// The byte offset of a 1-based line and column (in characters).
+    pub fn offset_of(&self, line: usize, col: usize) -> usize {
+        let mut offset = 0;
+        for (i, l) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let in_line: usize = l
+                    .char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(l.trim_end_matches('\n').len(), |(b, _)| b);
+                return offset + in_line;
+            }
+            offset += l.len();
+        }
+        self.text.len()
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A place in a source file: a byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: Arc<SourceFile>,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Location {
+    pub fn new(file: &Arc<SourceFile>, start: usize, end: usize) -> Location {
+        let len = file.text.len();
+        let start = floor_char_boundary(&file.text, start.min(len));
+        let end = floor_char_boundary(&file.text, end.clamp(start, len));
+        Location {
+            file: file.clone(),
+            start,
+            end,
+        }
+    }
+
+    /// 1-based line and column of the start.
+    pub fn line_col(&self) -> (usize, usize) {
+        self.file.line_col(self.start)
+    }
+}
+
+/// A second place a diagnostic points at, e.g. where a duplicate was first defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+/// One problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// What is wrong, lowercase, no trailing period.
+    pub message: String,
+    /// Where, when known. A file-level problem without a position has `file` only.
+    pub location: Option<Location>,
+    /// A file the problem belongs to when there is no position in it.
+    pub file: Option<PathBuf>,
+    /// A short label under the caret.
+    pub label: Option<String>,
+    /// Other places worth showing.
+    pub related: Vec<Related>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            file: None,
+            label: None,
+            related: Vec::new(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Diagnostic {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn at_opt(mut self, location: Option<Location>) -> Diagnostic {
+        self.location = location;
+        self
+    }
+
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Diagnostic {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn related(mut self, location: Location, message: impl Into<String>) -> Diagnostic {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The file this diagnostic is about, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.location
+            .as_ref()
+            .map(|l| l.file.path.as_path())
+            .or(self.file.as_deref())
+    }
+
+    /// `file:line:col` (or `file`), for one-line output.
+    pub fn position(&self) -> Option<String> {
+        match (&self.location, &self.file) {
+            (Some(loc), _) => {
+                let (line, col) = loc.line_col();
+                Some(format!("{}:{line}:{col}", loc.file.path.display()))
+            }
+            (None, Some(file)) => Some(file.display().to_string()),
+            (None, None) => None,
+        }
+    }
+
+    /// Sort key: file, then position, so reports read top to bottom.
+    fn sort_key(&self) -> (Option<PathBuf>, usize) {
+        (
+            self.path().map(Path::to_path_buf),
+            self.location.as_ref().map_or(0, |l| l.start),
+        )
+    }
+}
+
+/// Orders diagnostics by file and position, keeping the original order for ties.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| d.sort_key());
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Snippets with a caret and hints, for people.
+    #[default]
+    Human,
+    /// One line per problem: `file:line:col: error: message`.
+    Short,
+    /// A JSON array of diagnostics, for CI.
+    Json,
+}
+
+/// One line per problem, like a compiler's short format.
+pub fn render_short(diags: &[Diagnostic]) -> String {
+    let mut s = String::new();
+    for d in diags {
+        let sev = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match d.position() {
+            Some(pos) => s.push_str(&format!("{pos}: {sev}: {}", d.message)),
+            None => s.push_str(&format!("{sev}: {}", d.message)),
+        }
+        if let Some(hint) = &d.hint {
+            s.push_str(&format!(" (hint: {hint})"));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// The JSON form of one diagnostic, also used by `deca build --json` events.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic {
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<JsonRelated>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonRelated {
+    pub message: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Diagnostic {
+    pub fn to_json(&self) -> JsonDiagnostic {
+        let (line, column, end_line, end_column) = match &self.location {
+            Some(loc) => {
+                let (l, c) = loc.line_col();
+                let (el, ec) = loc.file.line_col(loc.end);
+                (Some(l), Some(c), Some(el), Some(ec))
+            }
+            None => (None, None, None, None),
+        };
+        JsonDiagnostic {
+            severity: self.severity,
+            message: self.message.clone(),
+            file: self.path().map(|p| p.display().to_string()),
+            line,
+            column,
+            end_line,
+            end_column,
+            label: self.label.clone(),
+            hint: self.hint.clone(),
+            related: self
+                .related
+                .iter()
+                .map(|r| {
+                    let (line, column) = r.location.line_col();
+                    JsonRelated {
+                        message: r.message.clone(),
+                        file: r.location.file.path.display().to_string(),
+                        line,
+                        column,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Renders diagnostics as a pretty JSON array.
+pub fn render_json(diags: &[Diagnostic]) -> String {
+    let list: Vec<JsonDiagnostic> = diags.iter().map(Diagnostic::to_json).collect();
+    serde_json::to_string_pretty(&list).expect("diagnostics serialize to JSON") + "\n"
+}
+
+/// Renders diagnostics for people into a string (no colour): the snippet form.
+pub fn render_plain(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let (files, cs) = to_codespan(d);
+        let _ = term::emit_to_string(&mut out, &config(), &files, &cs);
+    }
+    out
+}
+
+/// Prints diagnostics for people on standard error, coloured when `color` is set.
+pub fn eprint_human(diags: &[Diagnostic], color: bool) {
+    use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+    use codespan_reporting::term::{Styles, StylesWriter};
+    if !color {
+        eprint!("{}", render_plain(diags));
+        return;
+    }
+    let stream = StandardStream::stderr(ColorChoice::Always);
+    let mut lock = stream.lock();
+    let styles = Styles::default();
+    for d in diags {
+        let (files, cs) = to_codespan(d);
+        let mut w = StylesWriter::new(&mut lock, &styles);
+        let _ = term::emit_to_write_style(&mut w, &config(), &files, &cs);
+    }
+    let _ = lock.flush();
+}
+
+fn config() -> Config {
+    Config {
+        chars: Chars::ascii(),
+        ..Config::default()
+    }
+}
+
+type Files = SimpleFiles<String, Arc<str>>;
+
+/// Builds codespan's view of one diagnostic: the files it points into and its labels.
+fn to_codespan(d: &Diagnostic) -> (Files, CsDiagnostic<usize>) {
+    let mut files = SimpleFiles::new();
+    let mut ids: Vec<(*const SourceFile, usize)> = Vec::new();
+    let mut id_of = |f: &Arc<SourceFile>, files: &mut Files| {
+        let key = Arc::as_ptr(f);
+        if let Some((_, id)) = ids.iter().find(|(k, _)| *k == key) {
+            *id
+        } else {
+            let id = files.add(f.path.display().to_string(), f.text.clone());
+            ids.push((key, id));
+            id
+        }
+    };
+    let severity = match d.severity {
+        Severity::Error => CsSeverity::Error,
+        Severity::Warning => CsSeverity::Warning,
+    };
+    let mut message = d.message.clone();
+    let mut labels = Vec::new();
+    if let Some(loc) = &d.location {
+        let id = id_of(&loc.file, &mut files);
+        let mut label = Label::primary(id, visible_range(loc));
+        if let Some(l) = &d.label {
+            label = label.with_message(l.clone());
+        }
+        labels.push(label);
+    } else if let Some(file) = &d.file {
+        message = format!("{}: {message}", file.display());
+    }
+    for r in &d.related {
+        let id = id_of(&r.location.file, &mut files);
+        labels
+            .push(Label::secondary(id, visible_range(&r.location)).with_message(r.message.clone()));
+    }
+    let mut cs = CsDiagnostic::new(severity)
+        .with_message(message)
+        .with_labels(labels);
+    if let Some(h) = &d.hint {
+        cs = cs.with_notes(vec![format!("hint: {h}")]);
+    }
+    (files, cs)
+}
+
+/// A range of at least one character, so the caret is visible even for an empty span.
+fn visible_range(loc: &Location) -> std::ops::Range<usize> {
+    let text = &loc.file.text;
+    if loc.end > loc.start {
+        return loc.start..loc.end;
+    }
+    let next = text[loc.start..].chars().next().map_or(0, char::len_utf8);
+    loc.start..loc.start + next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let f = SourceFile::new("a.yaml", "título: x\nñu: y\n");
+        assert_eq!(f.line_col(0), (1, 1));
+        let y = f.text.find('y').unwrap();
+        assert_eq!(f.line_col(y), (2, 5));
+        assert_eq!(f.offset_of(2, 5), y);
+    }
+
+    #[test]
+    fn short_format_is_one_line_per_problem() {
+        let f = SourceFile::new("data/x.yaml", "a: 1\nb: 2\n");
+        let d = Diagnostic::error("unknown field `b`")
+            .at(Location::new(&f, 5, 6))
+            .hint("remove it");
+        assert_eq!(
+            render_short(&[d]),
+            "data/x.yaml:2:1: error: unknown field `b` (hint: remove it)\n"
+        );
+    }
+}

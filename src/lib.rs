@@ -1,0 +1,28 @@
+//! deca turns a Digital Ecosystem Country Assessment written as YAML into finished documents.
+//!
+//! The pipeline: YAML (`source`) → validated model (`model`) → format-neutral documents
+//! (`plan`, `ir`) → two backends (`render::typst` for PDF, `render::docx` for Word) → atomic
+//! writes and a manifest (`build`). Neither backend reads YAML, and data never becomes Typst
+//! source: it reaches the templates as JSON.
+
+pub mod atomic;
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod fonts;
+pub mod ir;
+pub mod model;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod ui;
+
+/// Process exit codes.
+pub mod exit {
+    /// Everything worked.
+    pub const OK: u8 = 0;
+    /// The data, a template or the build failed.
+    pub const FAILED: u8 = 1;
+    /// The command line was wrong, or a path given does not exist.
+    pub const USAGE: u8 = 2;
+}

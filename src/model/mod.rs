@@ -1,0 +1,266 @@
+//! The validated assessment: every file of one assessment folder loaded, checked and indexed.
+//!
+//! Loading runs in three passes and reports every problem it can find: the structural check
+//! per file (`source`), the typed load of each file that passed, then the cross-file checks of
+//! `validate` on whatever loaded. An `Assessment` exists only when nothing is wrong.
+
+pub mod raw;
+pub mod rich;
+pub mod text;
+pub mod translations;
+mod validate;
+pub mod visit;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_saphyr::Spanned;
+
+use crate::diag::{Diagnostic, Location, SourceFile};
+use crate::schema::FileKind;
+use crate::source;
+
+pub use text::{Resolved, Rich, Text};
+
+/// One assessment, valid.
+#[derive(Debug)]
+pub struct Assessment {
+    /// The folder's name, used in output paths: `peru`.
+    pub name: String,
+    /// The folder.
+    pub dir: PathBuf,
+    /// The files it was read from, by kind.
+    pub files: BTreeMap<FileKind, Arc<SourceFile>>,
+    pub meta: raw::AssessmentFile,
+    pub priorities: Vec<raw::Priority>,
+    /// In number order.
+    pub findings: Vec<raw::Finding>,
+    /// In number order.
+    pub recommendations: Vec<raw::Recommendation>,
+    pub indicators: Vec<raw::Indicator>,
+    pub sources: Vec<raw::Source>,
+    pub theme: raw::ThemeFile,
+    /// Images the data refers to, by their path in the folder: bytes read and checked.
+    pub assets: BTreeMap<String, Vec<u8>>,
+    /// Publication date.
+    pub date: time::Date,
+}
+
+impl Assessment {
+    /// The default language: plain strings are written in it.
+    pub fn default_lang(&self) -> &str {
+        &self.meta.languages[0].value
+    }
+
+    /// All languages of the editions, default first.
+    pub fn languages(&self) -> Vec<&str> {
+        self.meta
+            .languages
+            .iter()
+            .map(|l| l.value.as_str())
+            .collect()
+    }
+
+    pub fn priority(&self, id: &str) -> Option<&raw::Priority> {
+        self.priorities.iter().find(|p| p.id.value == id)
+    }
+
+    pub fn finding(&self, id: &str) -> Option<&raw::Finding> {
+        self.findings.iter().find(|f| f.id.value == id)
+    }
+
+    pub fn recommendation(&self, id: &str) -> Option<&raw::Recommendation> {
+        self.recommendations.iter().find(|r| r.id.value == id)
+    }
+
+    pub fn indicator(&self, id: &str) -> Option<&raw::Indicator> {
+        self.indicators.iter().find(|i| i.id.value == id)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&raw::Source> {
+        self.sources.iter().find(|s| s.id.value == id)
+    }
+
+    pub fn pillar(&self, id: &str) -> Option<&raw::Pillar> {
+        self.meta.pillars.iter().find(|p| p.id.value == id)
+    }
+
+    /// Where a value was written, for diagnostics.
+    pub fn location<T>(&self, kind: FileKind, value: &Spanned<T>) -> Option<Location> {
+        self.files.get(&kind).map(|f| spanned_location(f, value))
+    }
+
+    /// Resolves a text for a language with the default-language fallback.
+    pub fn text<'a>(&'a self, t: &'a Text, lang: &str) -> std::borrow::Cow<'a, str> {
+        t.get(lang, self.default_lang()).0
+    }
+}
+
+/// The location of a spanned value in its file.
+pub fn spanned_location<T>(file: &Arc<SourceFile>, value: &Spanned<T>) -> Location {
+    let span = value.referenced.span();
+    let start = span.byte_offset().map_or_else(
+        || {
+            file.offset_of(
+                value.referenced.line() as usize,
+                value.referenced.column() as usize,
+            )
+        },
+        |b| b as usize,
+    );
+    let len = span.byte_len().unwrap_or(0) as usize;
+    Location::new(file, start, start + len)
+}
+
+/// The result of loading: the assessment when valid, and every diagnostic (warnings too).
+pub struct Loaded {
+    pub assessment: Option<Assessment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads and validates the assessment in `dir`. `shown` is how the folder is named in messages.
+pub fn load(dir: &Path, shown: &Path) -> Loaded {
+    let mut diags = Vec::new();
+    let mut files: BTreeMap<FileKind, Arc<SourceFile>> = BTreeMap::new();
+    let mut trees = BTreeMap::new();
+
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            return Loaded {
+                assessment: None,
+                diagnostics: vec![
+                    Diagnostic::error(format!("failed to read the assessment folder ({e})"))
+                        .in_file(shown),
+                ],
+            };
+        }
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    for name in &names {
+        if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+            continue;
+        }
+        let Some(kind) = FileKind::from_file_name(name) else {
+            let known: Vec<String> = FileKind::ALL.iter().map(|k| k.file_name()).collect();
+            let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+            let mut d = Diagnostic::warning(format!("unknown file `{name}` is ignored"))
+                .in_file(shown.join(name));
+            d = match crate::suggest::did_you_mean(name, known_refs.iter().copied()) {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None => d.hint(format!("deca reads {}", crate::suggest::list(&known_refs))),
+            };
+            diags.push(d);
+            continue;
+        };
+        if files.contains_key(&kind) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "both `{}` and `{name}` exist",
+                    files[&kind]
+                        .path
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                ))
+                .in_file(shown.join(name))
+                .hint("keep one of them"),
+            );
+            continue;
+        }
+        let file = match source::read(&dir.join(name), &shown.join(name)) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match source::parse_tree(&file) {
+            Ok(tree) => {
+                let problems = source::check_structure(&file, kind, tree.as_ref());
+                let ok = problems.iter().all(|d| !d.is_error());
+                diags.extend(problems);
+                if ok {
+                    trees.insert(kind, ());
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+        files.insert(kind, file);
+    }
+    for kind in FileKind::ALL {
+        if kind.required() && !files.contains_key(&kind) {
+            diags.push(
+                Diagnostic::error(format!("missing file `{}`", kind.file_name()))
+                    .in_file(shown)
+                    .hint(format!(
+                        "every assessment folder has {}",
+                        crate::suggest::list(
+                            &FileKind::ALL
+                                .iter()
+                                .filter(|k| k.required())
+                                .map(|k| k.name())
+                                .collect::<Vec<_>>()
+                        )
+                    )),
+            );
+        }
+    }
+
+    // Typed load of every file that passed the structural check.
+    let mut typed = validate::Typed::default();
+    for kind in trees.keys() {
+        let file = &files[kind];
+        let result = match kind {
+            FileKind::Assessment => source::load_typed(file).map(|v| typed.meta = Some(v)),
+            FileKind::Priorities => source::load_typed::<raw::PrioritiesFile>(file)
+                .map(|v| typed.priorities = Some(v.priorities)),
+            FileKind::Findings => source::load_typed::<raw::FindingsFile>(file)
+                .map(|v| typed.findings = Some(v.findings)),
+            FileKind::Recommendations => source::load_typed::<raw::RecommendationsFile>(file)
+                .map(|v| typed.recommendations = Some(v.recommendations)),
+            FileKind::Indicators => source::load_typed::<raw::IndicatorsFile>(file)
+                .map(|v| typed.indicators = Some(v.indicators)),
+            FileKind::Sources => source::load_typed::<raw::SourcesFile>(file)
+                .map(|v| typed.sources = Some(v.sources)),
+            FileKind::Theme => source::load_typed(file).map(|v| typed.theme = Some(v)),
+        };
+        if let Err(d) = result {
+            diags.push(d);
+        }
+    }
+    // Optional files that are absent count as present and empty.
+    if !files.contains_key(&FileKind::Indicators) {
+        typed.indicators = Some(Vec::new());
+    }
+    if !files.contains_key(&FileKind::Sources) {
+        typed.sources = Some(Vec::new());
+    }
+    if !files.contains_key(&FileKind::Theme) {
+        typed.theme = Some(raw::ThemeFile::default());
+    }
+
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "assessment".to_string());
+    let (assessment, semantic) = validate::validate(name, dir, files, typed);
+    diags.extend(semantic);
+    crate::diag::sort(&mut diags);
+    let failed = diags.iter().any(Diagnostic::is_error);
+    Loaded {
+        assessment: if failed { None } else { assessment },
+        diagnostics: diags,
+    }
+}
+
+/// Whether a folder is an assessment (it has an `assessment.yaml`).
+pub fn is_assessment_dir(dir: &Path) -> bool {
+    dir.join("assessment.yaml").is_file() || dir.join("assessment.yml").is_file()
+}

@@ -1,0 +1,688 @@
+//! The Markdown subset of rich text fields, parsed with pulldown-cmark into a small block and
+//! inline model that both renderers share.
+//!
+//! Supported: paragraphs, *emphasis*, **strong**, links (http, https, mailto), bullet and
+//! numbered lists, footnotes (`[^1]` with `[^1]: text`), and citations of source ids
+//! (`[@inei-2023]`, `[@a; @b]`). Everything else — headings, raw HTML, HTML comments, code,
+//! images, block quotes, rules, other link schemes — is kept as the literal text the author
+//! wrote and is never interpreted.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// A block of rich text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Block {
+    /// A paragraph.
+    Paragraph { content: Vec<Inline> },
+    /// A bullet (`ordered: false`) or numbered list; each item is a list of blocks.
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
+}
+
+/// An inline element of rich text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Inline {
+    /// Literal text: never interpreted by any renderer.
+    Text { text: String },
+    /// *Emphasis*.
+    Emph { content: Vec<Inline> },
+    /// **Strong**.
+    Strong { content: Vec<Inline> },
+    /// A hyperlink (http, https or mailto only).
+    Link { url: String, content: Vec<Inline> },
+    /// A citation of one or more sources by id; the plan fills in the printed label.
+    Cite {
+        ids: Vec<String>,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        label: String,
+    },
+    /// A footnote, with its text in place.
+    Footnote { content: Vec<Inline> },
+    /// A hard line break.
+    Break,
+}
+
+impl Inline {
+    pub fn text(s: impl Into<String>) -> Inline {
+        Inline::Text { text: s.into() }
+    }
+}
+
+/// Problems found while parsing that validation reports (the text itself still renders).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Issue {
+    /// `[^x]` without a `[^x]: ...` definition; the reference stays literal text.
+    UndefinedFootnote { label: String, range: Range<usize> },
+}
+
+/// A parsed rich text field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rich {
+    pub blocks: Vec<Block>,
+    pub issues: Vec<Issue>,
+}
+
+/// Link schemes that become links; anything else stays literal text.
+pub const ALLOWED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+/// Whether a link destination uses an allowed scheme.
+pub fn allowed_url(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once(':') else {
+        return false;
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    ALLOWED_SCHEMES.contains(&scheme.as_str())
+        && !rest.is_empty()
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// Parses one rich text string.
+pub fn parse(src: &str) -> Rich {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_FOOTNOTES);
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_ext(src, options).into_offset_iter().collect();
+
+    // Footnote definitions first, so references can carry their text.
+    let mut footnotes: HashMap<String, Vec<Inline>> = HashMap::new();
+    let no_footnotes = HashMap::new();
+    let mut i = 0;
+    let mut main_events = Vec::new();
+    while i < events.len() {
+        if let (Event::Start(Tag::FootnoteDefinition(label)), _) = &events[i] {
+            let label = label.to_string();
+            let end = matching_end(&events, i);
+            let mut b = Builder::new(src, &no_footnotes);
+            b.run(&events[i + 1..end]);
+            footnotes.insert(label, flatten_blocks(b.finish()));
+            i = end + 1;
+        } else {
+            main_events.push(events[i].clone());
+            i += 1;
+        }
+    }
+    let mut b = Builder::new(src, &footnotes);
+    b.run(&main_events);
+    let issues = b.issues.clone();
+    Rich {
+        blocks: b.finish(),
+        issues,
+    }
+}
+
+/// Index of the event that closes the one opened at `start`.
+fn matching_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (ev, _)) in events.iter().enumerate().skip(start) {
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// Footnotes are inline in our model: their paragraphs are joined with spaces.
+fn flatten_blocks(blocks: Vec<Block>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for b in blocks {
+        if !out.is_empty() {
+            out.push(Inline::text(" "));
+        }
+        match b {
+            Block::Paragraph { content } => out.extend(content),
+            Block::List { items, .. } => {
+                for item in items {
+                    if !out.is_empty() {
+                        out.push(Inline::text(" "));
+                    }
+                    out.extend(flatten_blocks(item));
+                }
+            }
+        }
+    }
+    merge_text(out)
+}
+
+enum Frame {
+    Paragraph(Vec<Inline>),
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
+    Item(Vec<Block>, Vec<Inline>),
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Link(String, Vec<Inline>),
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    footnotes: &'a HashMap<String, Vec<Inline>>,
+    stack: Vec<Frame>,
+    blocks: Vec<Block>,
+    issues: Vec<Issue>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(src: &'a str, footnotes: &'a HashMap<String, Vec<Inline>>) -> Self {
+        Builder {
+            src,
+            footnotes,
+            stack: Vec::new(),
+            blocks: Vec::new(),
+            issues: Vec::new(),
+        }
+    }
+
+    fn run(&mut self, events: &[(Event, Range<usize>)]) {
+        let mut i = 0;
+        while i < events.len() {
+            let (ev, range) = &events[i];
+            match ev {
+                Event::Start(tag) => match tag {
+                    Tag::Paragraph => self.stack.push(Frame::Paragraph(Vec::new())),
+                    Tag::List(start) => self.stack.push(Frame::List {
+                        ordered: start.is_some(),
+                        start: start.unwrap_or(1),
+                        items: Vec::new(),
+                    }),
+                    Tag::Item => self.stack.push(Frame::Item(Vec::new(), Vec::new())),
+                    Tag::Emphasis => self.stack.push(Frame::Emph(Vec::new())),
+                    Tag::Strong => self.stack.push(Frame::Strong(Vec::new())),
+                    Tag::Link { dest_url, .. } if allowed_url(dest_url) => {
+                        self.stack
+                            .push(Frame::Link(dest_url.to_string(), Vec::new()));
+                    }
+                    _ => {
+                        // Anything outside the subset: the author's text, verbatim.
+                        let end = matching_end(events, i);
+                        let literal = self.src[range.clone()].trim_end_matches('\n').to_string();
+                        if is_block_tag(tag) {
+                            self.push_block(Block::Paragraph {
+                                content: vec![Inline::text(literal)],
+                            });
+                        } else {
+                            self.push_inline(Inline::text(literal));
+                        }
+                        i = end + 1;
+                        continue;
+                    }
+                },
+                Event::End(end) => self.close(end),
+                Event::Text(t) => self.push_inline(Inline::text(t.to_string())),
+                Event::SoftBreak => self.push_inline(Inline::text(" ")),
+                Event::HardBreak => self.push_inline(Inline::Break),
+                Event::FootnoteReference(label) => match self.footnotes.get(label.as_ref()) {
+                    Some(content) => self.push_inline(Inline::Footnote {
+                        content: content.clone(),
+                    }),
+                    None => {
+                        self.issues.push(Issue::UndefinedFootnote {
+                            label: label.to_string(),
+                            range: range.clone(),
+                        });
+                        self.push_inline(Inline::text(&self.src[range.clone()]));
+                    }
+                },
+                Event::Html(h) => {
+                    let literal = h.trim_end_matches('\n').to_string();
+                    self.push_block(Block::Paragraph {
+                        content: vec![Inline::text(literal)],
+                    });
+                }
+                // Inline code, inline HTML, rules and everything else keep their source text.
+                Event::Code(_) | Event::InlineHtml(_) | Event::InlineMath(_) => {
+                    self.push_inline(Inline::text(&self.src[range.clone()]))
+                }
+                Event::DisplayMath(_) | Event::Rule => self.push_block(Block::Paragraph {
+                    content: vec![Inline::text(self.src[range.clone()].trim_end())],
+                }),
+                Event::TaskListMarker(_) => {
+                    self.push_inline(Inline::text(&self.src[range.clone()]))
+                }
+            }
+            i += 1;
+        }
+    }
+
+    fn close(&mut self, end: &TagEnd) {
+        let _ = end;
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        match frame {
+            Frame::Paragraph(content) => self.push_block(Block::Paragraph {
+                content: finish_inlines(content),
+            }),
+            Frame::List {
+                ordered,
+                start,
+                items,
+            } => self.push_block(Block::List {
+                ordered,
+                start,
+                items,
+            }),
+            Frame::Item(mut blocks, loose) => {
+                // A tight list item holds inlines directly.
+                if !loose.is_empty() {
+                    blocks.insert(
+                        0,
+                        Block::Paragraph {
+                            content: finish_inlines(loose),
+                        },
+                    );
+                }
+                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            Frame::Emph(content) => self.push_inline(Inline::Emph { content }),
+            Frame::Strong(content) => self.push_inline(Inline::Strong { content }),
+            Frame::Link(url, content) => self.push_inline(Inline::Link { url, content }),
+        }
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        match self.stack.last_mut() {
+            Some(Frame::Paragraph(c))
+            | Some(Frame::Emph(c))
+            | Some(Frame::Strong(c))
+            | Some(Frame::Link(_, c))
+            | Some(Frame::Item(_, c)) => c.push(inline),
+            Some(Frame::List { .. }) | None => self.stack.push(Frame::Paragraph(vec![inline])),
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        match self.stack.last_mut() {
+            Some(Frame::Item(blocks, loose)) => {
+                if !loose.is_empty() {
+                    let content = finish_inlines(std::mem::take(loose));
+                    blocks.push(Block::Paragraph { content });
+                }
+                blocks.push(block);
+            }
+            Some(Frame::Paragraph(_)) => {
+                // A block inside a paragraph (raw HTML); close the paragraph around it.
+                if let Some(Frame::Paragraph(content)) = self.stack.pop() {
+                    self.push_block(Block::Paragraph {
+                        content: finish_inlines(content),
+                    });
+                }
+                self.push_block(block);
+            }
+            _ => self.blocks.push(block),
+        }
+    }
+
+    fn finish(mut self) -> Vec<Block> {
+        while !self.stack.is_empty() {
+            self.close(&TagEnd::Paragraph);
+        }
+        self.blocks
+    }
+}
+
+fn is_block_tag(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::Table(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::MetadataBlock(_)
+    )
+}
+
+/// Joins adjacent text runs and turns `[@id]` / `[@a; @b]` into citations.
+fn finish_inlines(inlines: Vec<Inline>) -> Vec<Inline> {
+    let merged = merge_text(inlines);
+    let mut out = Vec::new();
+    for inline in merged {
+        match inline {
+            Inline::Text { text } => split_citations(&text, &mut out),
+            Inline::Emph { content } => out.push(Inline::Emph {
+                content: finish_inlines(content),
+            }),
+            Inline::Strong { content } => out.push(Inline::Strong {
+                content: finish_inlines(content),
+            }),
+            Inline::Link { url, content } => out.push(Inline::Link {
+                url,
+                content: merge_text(content),
+            }),
+            Inline::Footnote { content } => out.push(Inline::Footnote {
+                content: finish_inlines(content),
+            }),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn merge_text(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    for inline in inlines {
+        if let Inline::Text { text } = &inline {
+            if let Some(Inline::Text { text: prev }) = out.last_mut() {
+                prev.push_str(text);
+                continue;
+            }
+            if text.is_empty() {
+                continue;
+            }
+        }
+        out.push(inline);
+    }
+    out
+}
+
+/// Finds `[@id]` and `[@a; @b]` in literal text.
+fn split_citations(text: &str, out: &mut Vec<Inline>) {
+    let mut rest = text;
+    while let Some(open) = rest.find("[@") {
+        let Some(close_rel) = rest[open..].find(']') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + close_rel];
+        let ids: Option<Vec<String>> = inner
+            .split(';')
+            .map(|part| {
+                let id = part.trim().strip_prefix('@')?;
+                (!id.is_empty()
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+                .then(|| id.to_string())
+            })
+            .collect();
+        match ids {
+            Some(ids) => {
+                if open > 0 {
+                    out.push(Inline::text(&rest[..open]));
+                }
+                out.push(Inline::Cite {
+                    ids,
+                    label: String::new(),
+                });
+                rest = &rest[open + close_rel + 1..];
+            }
+            None => {
+                out.push(Inline::text(&rest[..open + 2]));
+                rest = &rest[open + 2..];
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.push(Inline::text(rest));
+    }
+    let merged = merge_text(std::mem::take(out));
+    *out = merged;
+}
+
+/// Every source id cited anywhere in the blocks, in order.
+pub fn citations(blocks: &[Block]) -> Vec<String> {
+    fn inl(v: &[Inline], out: &mut Vec<String>) {
+        for i in v {
+            match i {
+                Inline::Cite { ids, .. } => out.extend(ids.iter().cloned()),
+                Inline::Emph { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. }
+                | Inline::Footnote { content } => inl(content, out),
+                Inline::Text { .. } | Inline::Break => {}
+            }
+        }
+    }
+    fn blk(v: &[Block], out: &mut Vec<String>) {
+        for b in v {
+            match b {
+                Block::Paragraph { content } => inl(content, out),
+                Block::List { items, .. } => items.iter().for_each(|i| blk(i, out)),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    blk(blocks, &mut out);
+    out
+}
+
+/// The plain text of inlines, as a reader would hear it (citations by label or id).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    for i in inlines {
+        match i {
+            Inline::Text { text } => s.push_str(text),
+            Inline::Emph { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. } => s.push_str(&plain_text(content)),
+            Inline::Cite { ids, label } => {
+                if label.is_empty() {
+                    s.push_str(&format!("[{}]", ids.join("; ")));
+                } else {
+                    s.push_str(label);
+                }
+            }
+            Inline::Footnote { .. } => {}
+            Inline::Break => s.push('\n'),
+        }
+    }
+    s
+}
+
+/// Inlines of a field that should be a single paragraph (titles of actions, summaries).
+pub fn single_paragraph(blocks: &[Block]) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for b in blocks {
+        if !out.is_empty() {
+            out.push(Inline::text(" "));
+        }
+        match b {
+            Block::Paragraph { content } => out.extend(content.iter().cloned()),
+            Block::List { .. } => out.extend(flatten_blocks(vec![b.clone()])),
+        }
+    }
+    merge_text(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(src: &str) -> Vec<Inline> {
+        match parse(src).blocks.as_slice() {
+            [Block::Paragraph { content }] => content.clone(),
+            other => panic!("expected one paragraph, got {other:?}"),
+        }
+    }
+
+    fn t(s: &str) -> Inline {
+        Inline::text(s)
+    }
+
+    #[test]
+    fn emphasis_strong_and_links() {
+        assert_eq!(
+            para("a *b* **c** [d](https://e.org)"),
+            vec![
+                t("a "),
+                Inline::Emph {
+                    content: vec![t("b")]
+                },
+                t(" "),
+                Inline::Strong {
+                    content: vec![t("c")]
+                },
+                t(" "),
+                Inline::Link {
+                    url: "https://e.org".into(),
+                    content: vec![t("d")]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn typst_and_latex_syntax_is_plain_text() {
+        assert_eq!(
+            para(r#"#read("/etc/passwd") and $x$"#),
+            vec![t(r#"#read("/etc/passwd") and $x$"#)]
+        );
+    }
+
+    #[test]
+    fn a_heading_stays_literal() {
+        assert_eq!(para("# not a heading"), vec![t("# not a heading")]);
+    }
+
+    #[test]
+    fn raw_html_and_comments_stay_literal() {
+        assert_eq!(
+            para("a <script>alert(1)</script> b"),
+            vec![t("a <script>alert(1)</script> b")]
+        );
+        assert_eq!(para("<!-- hidden -->"), vec![t("<!-- hidden -->")]);
+        assert_eq!(para("<script>x</script>"), vec![t("<script>x</script>")]);
+    }
+
+    #[test]
+    fn other_link_schemes_stay_literal() {
+        assert_eq!(
+            para("[x](javascript:alert(1))"),
+            vec![t("[x](javascript:alert(1))")]
+        );
+        assert_eq!(
+            para("[x](file:///etc/passwd)"),
+            vec![t("[x](file:///etc/passwd)")]
+        );
+        assert_eq!(
+            para("[mail](mailto:a@b.org)"),
+            vec![Inline::Link {
+                url: "mailto:a@b.org".into(),
+                content: vec![t("mail")]
+            }]
+        );
+    }
+
+    #[test]
+    fn code_and_images_stay_literal() {
+        assert_eq!(
+            para("use `rm -rf` ![img](x.png)"),
+            vec![t("use `rm -rf` ![img](x.png)")]
+        );
+    }
+
+    #[test]
+    fn citations_become_cite_inlines() {
+        assert_eq!(
+            para("Use rose [@inei-2023]. Both [@a; @b-2]."),
+            vec![
+                t("Use rose "),
+                Inline::Cite {
+                    ids: vec!["inei-2023".into()],
+                    label: String::new()
+                },
+                t(". Both "),
+                Inline::Cite {
+                    ids: vec!["a".into(), "b-2".into()],
+                    label: String::new()
+                },
+                t("."),
+            ]
+        );
+        assert_eq!(para("not [@ a cite"), vec![t("not [@ a cite")]);
+    }
+
+    #[test]
+    fn footnotes_carry_their_text() {
+        let r = parse("Claim.[^1]\n\n[^1]: The *note*.");
+        assert_eq!(
+            r.blocks,
+            vec![Block::Paragraph {
+                content: vec![
+                    t("Claim."),
+                    Inline::Footnote {
+                        content: vec![
+                            t("The "),
+                            Inline::Emph {
+                                content: vec![t("note")]
+                            },
+                            t(".")
+                        ]
+                    }
+                ]
+            }]
+        );
+        assert!(r.issues.is_empty());
+    }
+
+    #[test]
+    fn lists_bullet_and_numbered() {
+        let r = parse("- one\n- two\n\n3. three\n4. four");
+        assert_eq!(
+            r.blocks,
+            vec![
+                Block::List {
+                    ordered: false,
+                    start: 1,
+                    items: vec![
+                        vec![Block::Paragraph {
+                            content: vec![t("one")]
+                        }],
+                        vec![Block::Paragraph {
+                            content: vec![t("two")]
+                        }]
+                    ]
+                },
+                Block::List {
+                    ordered: true,
+                    start: 3,
+                    items: vec![
+                        vec![Block::Paragraph {
+                            content: vec![t("three")]
+                        }],
+                        vec![Block::Paragraph {
+                            content: vec![t("four")]
+                        }]
+                    ]
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn brackets_and_stars_in_odd_places_survive() {
+        assert_eq!(para("a ] b [ c"), vec![t("a ] b [ c")]);
+        assert_eq!(para(r"\*not bold\*"), vec![t("*not bold*")]);
+    }
+
+    #[test]
+    fn only_http_https_mailto_are_allowed() {
+        assert!(allowed_url("https://x.org"));
+        assert!(allowed_url("HTTP://x.org"));
+        assert!(!allowed_url("javascript:alert(1)"));
+        assert!(!allowed_url("data:text/html,x"));
+        assert!(!allowed_url("https:"));
+    }
+}
