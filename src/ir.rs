@@ -248,3 +248,18 @@ impl Document {
             .collect()
     }
 }
+
+/// Checks that headings start at level 1 and never skip a level (PDF/UA and screen readers
+/// rely on it; Typst's UA-1 check lets skips through).
+pub fn check_headings(doc: &Document) -> Result<(), String> {
+    let mut prev = 0u8;
+    for (level, text) in doc.headings() {
+        if level == 0 || level > prev + 1 {
+            return Err(format!(
+                "heading \"{text}\" is level {level} after level {prev}; headings must not skip levels"
+            ));
+        }
+        prev = level;
+    }
+    Ok(())
+}

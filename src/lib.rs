@@ -6,15 +6,20 @@
 //! source: it reaches the templates as JSON.
 
 pub mod atomic;
+pub mod build;
 pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod fonts;
+pub mod i18n;
 pub mod ir;
 pub mod model;
+pub mod plan;
+pub mod render;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod templates;
 pub mod ui;
 
 /// Process exit codes.

@@ -15,6 +15,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Build(args) => crate::build::run(&args),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();

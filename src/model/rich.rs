@@ -47,6 +47,15 @@ pub enum Inline {
     },
     /// A footnote, with its text in place.
     Footnote { content: Vec<Inline> },
+    /// A cross-reference, e.g. "Finding 3", to an anchor in this document or in the full
+    /// report. `page` is the page as printed after it ("p. 12", "report, p. 12") when known;
+    /// the PDF report computes its own pages for anchors it holds.
+    Ref {
+        target: String,
+        text: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        page: Option<String>,
+    },
     /// A hard line break.
     Break,
 }
@@ -451,7 +460,7 @@ pub fn citations(blocks: &[Block]) -> Vec<String> {
                 | Inline::Strong { content }
                 | Inline::Link { content, .. }
                 | Inline::Footnote { content } => inl(content, out),
-                Inline::Text { .. } | Inline::Break => {}
+                Inline::Text { .. } | Inline::Break | Inline::Ref { .. } => {}
             }
         }
     }
@@ -482,6 +491,12 @@ pub fn plain_text(inlines: &[Inline]) -> String {
                     s.push_str(&format!("[{}]", ids.join("; ")));
                 } else {
                     s.push_str(label);
+                }
+            }
+            Inline::Ref { text, page, .. } => {
+                s.push_str(text);
+                if let Some(p) = page {
+                    s.push_str(&format!(" ({p})"));
                 }
             }
             Inline::Footnote { .. } => {}

@@ -1,0 +1,477 @@
+//! The plan: which documents an assessment yields, and what each contains, as IR.
+//!
+//! Each kind has its own module; this one holds what they share: resolving text for a
+//! language, turning rich text into IR blocks with citation labels, charts from indicators,
+//! cross-references, metadata and the theme.
+
+mod brief;
+mod onepager;
+mod overview;
+mod report;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::cli::{Kind, Paper};
+use crate::i18n::{self, Locale};
+use crate::ir::{self, Block, Chart, ChartSeries, Inline};
+use crate::model::raw::{self, ChartKind};
+use crate::model::rich;
+use crate::model::{Assessment, Rich, Text};
+
+/// Everything a plan needs besides the assessment.
+pub struct Ctx<'a> {
+    pub a: &'a Assessment,
+    pub locale: &'a Locale,
+    pub paper: Paper,
+    /// Page of each anchor in this language's PDF report, when it has been built.
+    pub report_pages: Option<&'a HashMap<String, usize>>,
+}
+
+/// Which document: a kind and, for briefs and one-pagers, the priority or recommendation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Target {
+    pub kind: Kind,
+    pub item: Option<String>,
+}
+
+impl Target {
+    /// The file stem: `report`, `brief-integrity`, `onepager-rural-access`, `overview`.
+    pub fn name(&self) -> String {
+        match &self.item {
+            Some(id) => format!("{}-{id}", self.kind.name()),
+            None => self.kind.name().to_string(),
+        }
+    }
+}
+
+/// Every document of an assessment (per language), in build order: the report first, since
+/// the others cite its pages.
+pub fn targets(a: &Assessment) -> Vec<Target> {
+    let mut out = vec![Target {
+        kind: Kind::Report,
+        item: None,
+    }];
+    out.extend(a.priorities.iter().map(|p| Target {
+        kind: Kind::Brief,
+        item: Some(p.id.value.clone()),
+    }));
+    out.extend(a.recommendations.iter().map(|r| Target {
+        kind: Kind::Onepager,
+        item: Some(r.id.value.clone()),
+    }));
+    out.push(Target {
+        kind: Kind::Overview,
+        item: None,
+    });
+    out
+}
+
+/// Builds one document.
+pub fn document(ctx: &Ctx, target: &Target) -> ir::Document {
+    let mut doc = match target.kind {
+        Kind::Report => report::build(ctx),
+        Kind::Brief => brief::build(
+            ctx,
+            target.item.as_deref().expect("a brief names a priority"),
+        ),
+        Kind::Onepager => onepager::build(
+            ctx,
+            target
+                .item
+                .as_deref()
+                .expect("a one-pager names a recommendation"),
+        ),
+        Kind::Overview => overview::build(ctx),
+    };
+    doc.name = target.name();
+    doc
+}
+
+impl<'a> Ctx<'a> {
+    pub fn lang(&self) -> &str {
+        &self.locale.lang
+    }
+
+    /// Plain text in this language (falling back to the default language).
+    pub fn t(&self, text: &Text) -> String {
+        text.get(self.lang(), self.a.default_lang()).0.into_owned()
+    }
+
+    pub fn label(&self, key: &str) -> String {
+        self.locale.label(key)
+    }
+
+    pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.locale.fmt(key, args)
+    }
+
+    /// Rich text as IR blocks, with citation labels filled in.
+    pub fn blocks(&self, r: &Rich) -> Vec<Block> {
+        let parsed = rich::parse(&self.t(r));
+        parsed.blocks.iter().map(|b| self.block(b)).collect()
+    }
+
+    /// Rich text as one run of inlines (for summaries and list items).
+    pub fn inlines(&self, r: &Rich) -> Vec<Inline> {
+        let parsed = rich::parse(&self.t(r));
+        self.fill(rich::single_paragraph(&parsed.blocks))
+    }
+
+    fn block(&self, b: &rich::Block) -> Block {
+        match b {
+            rich::Block::Paragraph { content } => Block::Paragraph {
+                content: self.fill(content.clone()),
+                role: None,
+            },
+            rich::Block::List {
+                ordered,
+                start,
+                items,
+            } => Block::List {
+                ordered: *ordered,
+                start: *start,
+                items: items
+                    .iter()
+                    .map(|i| i.iter().map(|b| self.block(b)).collect())
+                    .collect(),
+            },
+        }
+    }
+
+    /// Fills citation labels: `(INEI 2023; OSIPTEL 2019)`.
+    fn fill(&self, inlines: Vec<Inline>) -> Vec<Inline> {
+        inlines
+            .into_iter()
+            .map(|i| match i {
+                Inline::Cite { ids, .. } => {
+                    let labels: Vec<String> = ids.iter().map(|id| self.cite_label(id)).collect();
+                    Inline::Cite {
+                        label: format!("({})", labels.join("; ")),
+                        ids,
+                    }
+                }
+                Inline::Emph { content } => Inline::Emph {
+                    content: self.fill(content),
+                },
+                Inline::Strong { content } => Inline::Strong {
+                    content: self.fill(content),
+                },
+                Inline::Link { url, content } => Inline::Link {
+                    url,
+                    content: self.fill(content),
+                },
+                Inline::Footnote { content } => Inline::Footnote {
+                    content: self.fill(content),
+                },
+                other => other,
+            })
+            .collect()
+    }
+
+    /// How a source is cited: its `cite-as`, or publisher and year.
+    pub fn cite_label(&self, id: &str) -> String {
+        let Some(s) = self.a.source(id) else {
+            return id.to_string();
+        };
+        if let Some(c) = &s.cite_as {
+            return self.t(&c.value);
+        }
+        match &s.year {
+            Some(y) => format!("{} {}", self.t(&s.publisher.value), y.value),
+            None => self.t(&s.publisher.value),
+        }
+    }
+
+    /// A reference to a finding, with its report page when known.
+    pub fn finding_ref(&self, f: &raw::Finding) -> Inline {
+        let n = f.number.value.to_string();
+        self.reference(
+            &format!("finding-{}", f.id.value),
+            format!(
+                "{}: {}",
+                self.fmt("finding-n", &[("n", &n)]),
+                self.t(&f.title.value)
+            ),
+        )
+    }
+
+    /// A reference to a recommendation, with its report page when known.
+    pub fn recommendation_ref(&self, r: &raw::Recommendation) -> Inline {
+        let n = r.number.value.to_string();
+        self.reference(
+            &format!("recommendation-{}", r.id.value),
+            format!(
+                "{}: {}",
+                self.fmt("recommendation-n", &[("n", &n)]),
+                self.t(&r.title.value)
+            ),
+        )
+    }
+
+    fn reference(&self, target: &str, text: String) -> Inline {
+        Inline::Ref {
+            target: target.to_string(),
+            text,
+            page: self
+                .report_pages
+                .and_then(|p| p.get(target))
+                .map(|p| self.fmt("see-page", &[("page", &p.to_string())])),
+        }
+    }
+
+    /// A reference to the full report, for documents other than the report.
+    pub fn report_reference(&self, inline: Inline) -> Inline {
+        match inline {
+            Inline::Ref { target, text, .. } => {
+                let page = self
+                    .report_pages
+                    .and_then(|p| p.get(&target))
+                    .map(|p| self.fmt("report-page", &[("page", &p.to_string())]));
+                Inline::Ref { target, text, page }
+            }
+            other => other,
+        }
+    }
+
+    /// Titles of priorities, joined for a facts line.
+    pub fn priority_titles(&self, ids: &[serde_saphyr::Spanned<String>]) -> String {
+        ids.iter()
+            .filter_map(|id| self.a.priority(&id.value))
+            .map(|p| self.t(&p.title.value))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// A chart figure for an indicator; `n` is its figure number in the document.
+    pub fn figure(&self, ind: &raw::Indicator, n: usize) -> Block {
+        let chart = self.chart(ind);
+        let alt = match &ind.alt {
+            Some(a) => self.t(&a.value),
+            None => self.generated_alt(&chart),
+        };
+        let source = self.a.source(&ind.source.value).map(|s| {
+            let mut v = vec![Inline::text(format!("{} ", self.label("source")))];
+            v.push(Inline::text(self.source_short(s)));
+            v
+        });
+        Block::Figure {
+            caption: vec![Inline::text(format!(
+                "{}. {}",
+                self.fmt("figure-n", &[("n", &n.to_string())]),
+                chart.title
+            ))],
+            chart: Some(chart),
+            image: None,
+            alt,
+            source,
+            note: ind.note.as_ref().map(|n| self.t(&n.value)),
+            anchor: format!("figure-{}", ind.id.value),
+        }
+    }
+
+    /// "INEI, Title (2023)" for chart source lines.
+    fn source_short(&self, s: &raw::Source) -> String {
+        let mut out = format!("{}, {}", self.t(&s.publisher.value), self.t(&s.title.value));
+        if let Some(y) = &s.year {
+            out.push_str(&format!(" ({})", y.value));
+        }
+        out
+    }
+
+    /// The chart data of an indicator, with values formatted for the language.
+    pub fn chart(&self, ind: &raw::Indicator) -> Chart {
+        let all: Vec<f64> = ind
+            .series
+            .iter()
+            .flat_map(|s| s.values.value.iter().filter_map(|v| v.value))
+            .collect();
+        let decimals = i18n::decimals_needed(&all, ind.format);
+        Chart {
+            kind: match ind.chart.value {
+                ChartKind::Bar => "bar",
+                ChartKind::HorizontalBar => "horizontal-bar",
+                ChartKind::Line => "line",
+            }
+            .to_string(),
+            title: self.t(&ind.label.value),
+            unit: self.t(&ind.unit.value),
+            axis: ind.axis.as_ref().map(|a| self.t(&a.value)),
+            categories: ind.categories.iter().map(|c| self.t(&c.value)).collect(),
+            series: ind
+                .series
+                .iter()
+                .map(|s| {
+                    let values: Vec<f64> = s
+                        .values
+                        .value
+                        .iter()
+                        .map(|v| v.value.unwrap_or(0.0))
+                        .collect();
+                    ChartSeries {
+                        label: self.t(&s.label.value),
+                        labels: values
+                            .iter()
+                            .map(|v| self.locale.value(*v, ind.format, decimals))
+                            .collect(),
+                        values,
+                    }
+                })
+                .collect(),
+            format: match ind.format {
+                raw::ValueFormat::Percent => "percent",
+                raw::ValueFormat::Number => "number",
+                raw::ValueFormat::Decimal => "decimal",
+            }
+            .to_string(),
+        }
+    }
+
+    /// Alt text from the values: "Bar chart: Internet use by area. Lima 89.2%, Rural 51.2%."
+    pub fn generated_alt(&self, chart: &Chart) -> String {
+        let kind = self.label(&format!("chart-{}", chart.kind));
+        let values = chart
+            .series
+            .iter()
+            .map(|s| {
+                let pairs: Vec<String> = chart
+                    .categories
+                    .iter()
+                    .zip(&s.labels)
+                    .map(|(c, v)| format!("{c} {v}"))
+                    .collect();
+                if chart.series.len() > 1 {
+                    format!("{}: {}", s.label, pairs.join(", "))
+                } else {
+                    pairs.join(", ")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        self.fmt(
+            "chart-alt",
+            &[
+                ("kind", &kind),
+                ("title", &chart.title),
+                ("values", &values),
+            ],
+        )
+    }
+
+    /// Metadata shared by every kind; each kind sets its own title and description.
+    pub fn meta(&self, title: String, kicker: String, description: String) -> ir::Meta {
+        let m = &self.a.meta;
+        let author = match &self.a.theme.organization {
+            Some(o) => self.t(&o.value),
+            None => m
+                .team
+                .iter()
+                .map(|t| self.t(&t.name.value))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        ir::Meta {
+            title,
+            kicker,
+            subtitle: m.subtitle.as_ref().map(|s| self.t(&s.value)),
+            assessment_title: self.t(&m.title.value),
+            country: self.t(&m.country.value),
+            date: self.locale.date(self.a.date),
+            date_iso: self.a.date.to_string(),
+            author,
+            organization: self.a.theme.organization.as_ref().map(|o| self.t(&o.value)),
+            keywords: m.keywords.iter().map(|k| self.t(&k.value)).collect(),
+            description,
+            status: Some(self.t(&m.status.value)),
+            cover_image: m.cover_image.as_ref().map(|i| self.image(i)),
+        }
+    }
+
+    pub fn image(&self, i: &raw::Image) -> ir::Image {
+        ir::Image {
+            path: format!("/assets/{}", i.path.value),
+            alt: self.t(&i.alt.value),
+            credit: i.credit.as_ref().map(|c| self.t(&c.value)),
+        }
+    }
+
+    pub fn theme(&self) -> ir::Theme {
+        let th = &self.a.theme;
+        let color = |c: &Option<serde_saphyr::Spanned<String>>, d: &str| {
+            c.as_ref().map_or(d.to_string(), |c| c.value.clone())
+        };
+        ir::Theme {
+            primary: color(&th.colors.primary, "#002F6C"),
+            accent: color(&th.colors.accent, "#BA0C2F"),
+            text: color(&th.colors.text, "#212721"),
+            tint: color(&th.colors.tint, "#E8EEF6"),
+            heading_font: th
+                .fonts
+                .heading
+                .as_ref()
+                .map_or(crate::fonts::SANS.to_string(), |f| f.value.clone()),
+            body_font: th
+                .fonts
+                .body
+                .as_ref()
+                .map_or(crate::fonts::SERIF.to_string(), |f| f.value.clone()),
+            logo: th.logo.as_ref().map(|l| self.image(l)),
+            paper: match self.paper {
+                Paper::A4 => "a4",
+                Paper::Letter => "us-letter",
+            }
+            .to_string(),
+        }
+    }
+
+    /// A document shell with metadata, theme and labels; kinds add blocks.
+    pub fn document(&self, kind: Kind, meta: ir::Meta, blocks: Vec<Block>) -> ir::Document {
+        ir::Document {
+            kind,
+            name: String::new(),
+            priority: None,
+            recommendation: None,
+            lang: self.lang().to_string(),
+            region: self.locale.region.clone(),
+            meta,
+            theme: self.theme(),
+            labels: self
+                .locale
+                .labels
+                .clone()
+                .into_iter()
+                .collect::<BTreeMap<_, _>>(),
+            blocks,
+            scale: 1.0,
+        }
+    }
+}
+
+/// A heading block.
+pub fn heading(level: u8, text: impl Into<String>, anchor: Option<String>) -> Block {
+    Block::Heading {
+        level,
+        content: vec![Inline::text(text)],
+        anchor,
+        outlined: true,
+    }
+}
+
+/// A paragraph with a role (`lead`, `note`).
+pub fn para(content: Vec<Inline>, role: Option<&str>) -> Block {
+    Block::Paragraph {
+        content,
+        role: role.map(str::to_string),
+    }
+}
+
+/// A list whose items are single paragraphs.
+pub fn list(ordered: bool, items: Vec<Vec<Inline>>) -> Block {
+    Block::List {
+        ordered,
+        start: 1,
+        items: items.into_iter().map(|i| vec![para(i, None)]).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

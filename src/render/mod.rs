@@ -1,0 +1,4 @@
+//! The two backends that render IR documents: Typst (PDF, and PNG charts) and DOCX.
+
+pub mod docx;
+pub mod typst;
