@@ -188,8 +188,9 @@ pub fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
                 w.untranslated(format!("{base}.author"), a);
             }
             w.untranslated(format!("{base}.title"), &s.title);
+            // The citation label can be descriptive ("DECA summary"), so it is translated.
             if let Some(c) = &s.cite_as {
-                w.untranslated(format!("{base}.cite-as"), c);
+                w.plain(format!("{base}.cite-as"), c);
             }
         }
     }
