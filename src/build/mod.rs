@@ -89,7 +89,7 @@ struct Prepared {
     assessment: Assessment,
     backend: Backend,
     locales: BTreeMap<String, Locale>,
-    reference_docx: Arc<Vec<u8>>,
+    reference: Arc<crate::render::docx::Reference>,
     inputs: Sha256,
 }
 
@@ -112,7 +112,7 @@ struct Produced {
 /// assessment's publication date at midnight UTC.
 fn fixed_date(
     a: &Assessment,
-) -> Result<(typst::foundations::Datetime, typst_pdf::Timestamp), Diagnostic> {
+) -> Result<(typst::foundations::Datetime, typst_pdf::Timestamp, String), Diagnostic> {
     let (date, time) = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => {
             let secs: i64 = v.trim().parse().map_err(|_| {
@@ -139,7 +139,16 @@ fn fixed_date(
         time.second(),
     )
     .ok_or_else(|| Diagnostic::error("failed to represent the document date"))?;
-    Ok((day, typst_pdf::Timestamp::new_utc(moment)))
+    let created = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    );
+    Ok((day, typst_pdf::Timestamp::new_utc(moment), created))
 }
 
 fn standards(args: &BuildArgs) -> Vec<PdfStandard> {
@@ -217,7 +226,7 @@ fn prepare(
                     continue;
                 }
             };
-        let (today, timestamp) = match fixed_date(&a) {
+        let (today, timestamp, created) = match fixed_date(&a) {
             Ok(v) => v,
             Err(d) => return Err(Failure::usage(d)),
         };
@@ -232,11 +241,35 @@ fn prepare(
                 Err(d) => errors.push(d),
             }
         }
-        let reference_docx = match (&reference, templates.get("docx/reference.docx")) {
-            (Some(b), _) => b.clone(),
-            (None, Some(f)) => f.bytes.to_vec(),
-            (None, None) => templates::REFERENCE_DOCX.to_vec(),
-        };
+        let (reference_docx, shown_ref, builtin) =
+            match (&reference, templates.get("docx/reference.docx")) {
+                (Some(b), _) => (
+                    b.clone(),
+                    args.reference_docx
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    false,
+                ),
+                (None, Some(f)) => (
+                    f.bytes.to_vec(),
+                    f.origin.to_string(),
+                    f.origin == templates::Origin::BuiltIn,
+                ),
+                (None, None) => (
+                    templates::REFERENCE_DOCX.to_vec(),
+                    "(built-in)".to_string(),
+                    true,
+                ),
+            };
+        let parsed_reference =
+            match crate::render::docx::reference::read(&reference_docx, &shown_ref, builtin) {
+                Ok(r) => r,
+                Err(d) => {
+                    errors.push(d);
+                    continue;
+                }
+            };
         let mut inputs = Sha256::new();
         for (kind, file) in &a.files {
             manifest::hash_file(
@@ -255,6 +288,7 @@ fn prepare(
             shared: Arc::new(Shared::new(templates)),
             today,
             timestamp,
+            created,
             timeout: Duration::from_secs(args.timeout.max(1)),
             standards: typst_standards(&standards(args)),
         };
@@ -262,7 +296,7 @@ fn prepare(
             assessment: a,
             backend,
             locales,
-            reference_docx: Arc::new(reference_docx),
+            reference: Arc::new(parsed_reference),
             inputs,
         });
     }
@@ -539,7 +573,7 @@ fn run_job(
                     &fitted,
                     &p.backend,
                     &p.assessment.assets,
-                    &p.reference_docx,
+                    &p.reference,
                 )?;
                 warnings.extend(w);
                 (bytes, vec!["ISO/IEC 29500 (transitional)".to_string()])

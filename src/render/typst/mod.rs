@@ -31,6 +31,8 @@ pub struct Backend {
     /// The date `datetime.today()` returns and the PDF creation date: fixed for determinism.
     pub today: Datetime,
     pub timestamp: Timestamp,
+    /// The same moment for Word files' core properties, `2022-09-30T00:00:00Z`.
+    pub created: String,
     /// Longest a single compilation may run.
     pub timeout: Duration,
     pub standards: Vec<PdfStandard>,
@@ -203,6 +205,38 @@ impl Backend {
                 "failed to encode chart PNG ({e})"
             ))]
         })?;
+        Ok((png, (size.x.to_pt(), size.y.to_pt())))
+    }
+}
+
+impl Backend {
+    /// Renders an image file (PNG, JPEG or SVG) to PNG at its natural size, for Word files.
+    pub fn image_png(
+        &self,
+        _doc: &ir::Document,
+        path: &str,
+        assets: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<(Vec<u8>, (f64, f64)), Vec<Diagnostic>> {
+        let json =
+            serde_json::to_vec(&serde_json::json!({ "image": path })).expect("request serializes");
+        let compiled = self.compile_with("typst/image-png.typ", json, assets)?;
+        let page = compiled.doc.pages().first().ok_or_else(|| {
+            vec![Diagnostic::error(format!(
+                "image `{path}` produced no page"
+            ))]
+        })?;
+        let size = page.frame.size();
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(3.0),
+            ..Default::default()
+        };
+        let png = typst_render::render(page, &options)
+            .encode_png()
+            .map_err(|e| {
+                vec![Diagnostic::error(format!(
+                    "failed to encode image PNG ({e})"
+                ))]
+            })?;
         Ok((png, (size.x.to_pt(), size.y.to_pt())))
     }
 }

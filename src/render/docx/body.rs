@@ -1,0 +1,848 @@
+//! IR → the body of a Word document with docx-rs: headings in Heading 1–3 styles with
+//! bookmarks, real numbering for lists, tables with a repeating header row, footnotes,
+//! hyperlinks, charts as pictures with alt text, and a pre-filled table of contents.
+//!
+//! Styles are referred to by id only; their look comes from the reference document. Every id
+//! docx-rs would take from a process-wide counter (pictures, links, footnotes) is set here in
+//! document order, so the same input gives the same bytes whatever else runs in parallel.
+
+use std::collections::{BTreeMap, HashMap};
+
+use docx_rs::{
+    AbstractNumbering, BreakType, Docx, FieldCharType, Footnote, Hyperlink, HyperlinkData,
+    HyperlinkType, IndentLevel, InstrPAGEREF, InstrText, Level, LevelJc, LevelOverride, LevelText,
+    NumberFormat, Numbering, NumberingId, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
+    SpecialIndentType, Start, Table, TableCell, TableRow, WidthType,
+};
+
+use crate::diag::Diagnostic;
+use crate::ir::{Block, Document, Inline};
+use crate::render::typst::Backend;
+
+/// Abstract numbering ids: docx-rs always writes its own abstractNum 1 / num 1.
+const BULLET_ABSTRACT: usize = 2;
+const DECIMAL_ABSTRACT: usize = 3;
+
+/// Text width of the page in twips, for table grids (A4 with the built-in margins).
+pub const TEXT_WIDTH_TWIPS: usize = 9355;
+
+/// The body and what the package step needs to finish it.
+pub struct Body {
+    pub docx: Docx,
+    /// Alt text of each picture, in document order (docx-rs cannot write `descr`).
+    pub alts: Vec<String>,
+    /// Every style id the body uses, so missing ones can be supplied.
+    pub styles: Vec<&'static str>,
+    /// For each table in order: whether its first row is a repeating header.
+    pub table_headers: Vec<bool>,
+}
+
+struct Writer<'a> {
+    doc: &'a Document,
+    backend: &'a Backend,
+    assets: &'a BTreeMap<String, Vec<u8>>,
+    docx: Docx,
+    next_num: usize,
+    next_bookmark: usize,
+    next_link: usize,
+    next_pic: usize,
+    next_footnote: usize,
+    alts: Vec<String>,
+    bookmarks: HashMap<String, String>,
+    styles: Vec<&'static str>,
+}
+
+/// A Word bookmark name for an anchor: letters, digits and `_`, at most 40 characters, hidden
+/// from Word's bookmark list by a leading underscore.
+pub fn bookmark_name(anchor: &str) -> String {
+    let clean: String = anchor
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let mut name = format!("_Ref_{clean}");
+    if name.len() > 40 {
+        let digest = crate::build::manifest::sha256_hex(anchor.as_bytes());
+        name = format!("{}_{}", &name[..31], &digest[..8]);
+    }
+    name
+}
+
+/// Flags that inline formatting passes down.
+#[derive(Clone, Copy, Default)]
+struct Fmt {
+    bold: bool,
+    italic: bool,
+    link: bool,
+}
+
+impl<'a> Writer<'a> {
+    fn style(&mut self, id: &'static str) -> &'static str {
+        if !self.styles.contains(&id) {
+            self.styles.push(id);
+        }
+        id
+    }
+
+    fn run(&mut self, text: &str, f: Fmt) -> Run {
+        let mut r = Run::new().add_text(text);
+        if f.bold {
+            r = r.bold();
+        }
+        if f.italic {
+            r = r.italic();
+        }
+        if f.link {
+            r = r.style(self.style("Hyperlink"));
+        }
+        r
+    }
+
+    /// Appends inlines to a paragraph.
+    fn inlines(
+        &mut self,
+        mut p: Paragraph,
+        inlines: &[Inline],
+        f: Fmt,
+    ) -> Result<Paragraph, Vec<Diagnostic>> {
+        for i in inlines {
+            p = match i {
+                Inline::Text { text } => {
+                    let r = self.run(text, f);
+                    p.add_run(r)
+                }
+                Inline::Emph { content } => self.inlines(p, content, Fmt { italic: true, ..f })?,
+                Inline::Strong { content } => self.inlines(p, content, Fmt { bold: true, ..f })?,
+                Inline::Cite { label, .. } => {
+                    let r = self.run(label, f);
+                    p.add_run(r)
+                }
+                Inline::Break => p.add_run(Run::new().add_break(BreakType::TextWrapping)),
+                Inline::Link { url, content } => {
+                    self.next_link += 1;
+                    let mut h = Hyperlink::new(url.clone(), HyperlinkType::External);
+                    h.link = HyperlinkData::External {
+                        rid: format!("rIdDecaLink{}", self.next_link),
+                        path: url.clone(),
+                    };
+                    let runs = self.runs_of(content, Fmt { link: true, ..f });
+                    for r in runs {
+                        h = h.add_run(r);
+                    }
+                    p.add_hyperlink(h)
+                }
+                Inline::Footnote { content } => {
+                    self.next_footnote += 1;
+                    let note_style = self.style("FootnoteText");
+                    let ref_style = self.style("FootnoteReference");
+                    let mut np = Paragraph::new().style(note_style);
+                    np = self.inlines(np, content, Fmt::default())?;
+                    let footnote = Footnote {
+                        id: self.next_footnote,
+                        content: vec![np],
+                    };
+                    p.add_run(Run::new().style(ref_style).add_footnote_reference(footnote))
+                }
+                Inline::Ref { target, text, page } => {
+                    let local = self.bookmarks.get(target).cloned();
+                    match local {
+                        Some(name) => {
+                            let mut h = Hyperlink::new(name.clone(), HyperlinkType::Anchor);
+                            let r = self.run(text, Fmt { link: true, ..f });
+                            h = h.add_run(r);
+                            p = p.add_hyperlink(h);
+                            if let Some(page) = page {
+                                p = self.page_ref(p, &name, page, f);
+                            }
+                            p
+                        }
+                        None => {
+                            let mut s = text.clone();
+                            if let Some(page) = page {
+                                s.push_str(&format!(" ({page})"));
+                            }
+                            let r = self.run(&s, f);
+                            p.add_run(r)
+                        }
+                    }
+                }
+            };
+        }
+        Ok(p)
+    }
+
+    /// " (p. 12)" where 12 is a PAGEREF field to the bookmark, its cached value the PDF's page.
+    fn page_ref(&mut self, p: Paragraph, bookmark: &str, page: &str, f: Fmt) -> Paragraph {
+        let digits_at = page.find(|c: char| c.is_ascii_digit());
+        let Some(start) = digits_at else {
+            let r = self.run(&format!(" ({page})"), f);
+            return p.add_run(r);
+        };
+        let end = page[start..]
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or(page.len(), |e| start + e);
+        let before = self.run(&format!(" ({}", &page[..start]), f);
+        let after = self.run(&format!("{})", &page[end..]), f);
+        p.add_run(before)
+            .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+            .add_run(
+                Run::new()
+                    .add_instr_text(InstrText::PAGEREF(InstrPAGEREF::new(bookmark).hyperlink())),
+            )
+            .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
+            .add_run(Run::new().add_text(&page[start..end]))
+            .add_run(Run::new().add_field_char(FieldCharType::End, false))
+            .add_run(after)
+    }
+
+    fn runs_of(&mut self, inlines: &[Inline], f: Fmt) -> Vec<Run> {
+        let mut out = Vec::new();
+        for i in inlines {
+            match i {
+                Inline::Text { text } => out.push(self.run(text, f)),
+                Inline::Emph { content } => {
+                    out.extend(self.runs_of(content, Fmt { italic: true, ..f }))
+                }
+                Inline::Strong { content } => {
+                    out.extend(self.runs_of(content, Fmt { bold: true, ..f }))
+                }
+                Inline::Link { content, .. } => out.extend(self.runs_of(content, f)),
+                Inline::Cite { label, .. } => out.push(self.run(label, f)),
+                Inline::Ref { text, .. } => out.push(self.run(text, f)),
+                Inline::Break => out.push(Run::new().add_break(BreakType::TextWrapping)),
+                Inline::Footnote { .. } => {}
+            }
+        }
+        out
+    }
+
+    fn para(
+        &mut self,
+        style: &'static str,
+        inlines: &[Inline],
+    ) -> Result<Paragraph, Vec<Diagnostic>> {
+        let s = self.style(style);
+        self.inlines(Paragraph::new().style(s), inlines, Fmt::default())
+    }
+
+    fn text_para(&mut self, style: &'static str, text: &str) -> Paragraph {
+        let s = self.style(style);
+        Paragraph::new().style(s).add_run(Run::new().add_text(text))
+    }
+
+    fn new_list(&mut self, ordered: bool, start: u64) -> usize {
+        self.next_num += 1;
+        let id = self.next_num;
+        let abstract_id = if ordered {
+            DECIMAL_ABSTRACT
+        } else {
+            BULLET_ABSTRACT
+        };
+        let mut n = Numbering::new(id, abstract_id);
+        if ordered {
+            n = n.add_override(LevelOverride::new(0).start(start as usize));
+        }
+        self.docx = std::mem::take(&mut self.docx).add_numbering(n);
+        id
+    }
+
+    /// Blocks at a list level (0 outside lists).
+    fn blocks(
+        &mut self,
+        blocks: &[Block],
+        out: &mut Vec<Item>,
+        level: usize,
+    ) -> Result<(), Vec<Diagnostic>> {
+        for b in blocks {
+            self.block(b, out, level)?;
+        }
+        Ok(())
+    }
+
+    fn block(
+        &mut self,
+        b: &Block,
+        out: &mut Vec<Item>,
+        level: usize,
+    ) -> Result<(), Vec<Diagnostic>> {
+        match b {
+            Block::Heading {
+                level: l,
+                content,
+                anchor,
+                outlined,
+            } => {
+                let style = match l {
+                    1 => "Heading1",
+                    2 => "Heading2",
+                    _ => "Heading3",
+                };
+                let mut p = self.para(style, content)?;
+                if !outlined {
+                    // Outline level 9 keeps front matter out of Word's table of contents.
+                    p = p.outline_lvl(9);
+                }
+                if let Some(a) = anchor {
+                    let name = self
+                        .bookmarks
+                        .get(a)
+                        .cloned()
+                        .unwrap_or_else(|| bookmark_name(a));
+                    self.next_bookmark += 1;
+                    let id = self.next_bookmark;
+                    p = p.add_bookmark_start(id, name).add_bookmark_end(id);
+                }
+                out.push(Item::P(p));
+            }
+            Block::Paragraph { content, role } => {
+                let style = match (role.as_deref(), level) {
+                    (Some("lead"), _) => "Lead",
+                    (Some("note"), _) => "Note",
+                    (_, 0) => "Normal",
+                    _ => "ListParagraph",
+                };
+                let mut p = self.para(style, content)?;
+                if level > 0 {
+                    p = p.indent(Some(360 * level as i32), None, None, None);
+                }
+                out.push(Item::P(p));
+            }
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => {
+                let num = self.new_list(*ordered, *start);
+                let style = self.style("ListParagraph");
+                for item in items {
+                    let mut first = true;
+                    for sub in item {
+                        match sub {
+                            Block::Paragraph { content, .. } if first => {
+                                let p = self.inlines(
+                                    Paragraph::new().style(style),
+                                    content,
+                                    Fmt::default(),
+                                )?;
+                                out.push(Item::P(
+                                    p.numbering(NumberingId::new(num), IndentLevel::new(level)),
+                                ));
+                            }
+                            other => self.block(other, out, level + 1)?,
+                        }
+                        first = false;
+                    }
+                }
+            }
+            Block::Table {
+                caption,
+                header,
+                rows,
+                widths,
+            } => {
+                let total: f64 = widths.iter().sum::<f64>().max(1.0);
+                let grid: Vec<usize> = widths
+                    .iter()
+                    .map(|w| (w / total * TEXT_WIDTH_TWIPS as f64).round() as usize)
+                    .collect();
+                let cell_style = self.style("TableText");
+                let mut trs = Vec::new();
+                let mut head = Vec::new();
+                for (c, h) in header.iter().enumerate() {
+                    let mut p = Paragraph::new().style(cell_style);
+                    p = self.inlines(
+                        p,
+                        h,
+                        Fmt {
+                            bold: true,
+                            ..Fmt::default()
+                        },
+                    )?;
+                    p = recolor_runs(p, "FFFFFF");
+                    head.push(
+                        TableCell::new()
+                            .add_paragraph(p)
+                            .width(grid[c.min(grid.len() - 1)], WidthType::Dxa)
+                            .shading(
+                                Shading::new().shd_type(ShdType::Clear).color("auto").fill(
+                                    &self
+                                        .doc
+                                        .theme
+                                        .primary
+                                        .trim_start_matches('#')
+                                        .to_uppercase(),
+                                ),
+                            ),
+                    );
+                }
+                trs.push(TableRow::new(head).cant_split());
+                for row in rows {
+                    let mut cells = Vec::new();
+                    for (c, cell) in row.iter().enumerate() {
+                        let p =
+                            self.inlines(Paragraph::new().style(cell_style), cell, Fmt::default())?;
+                        cells.push(
+                            TableCell::new()
+                                .add_paragraph(p)
+                                .width(grid[c.min(grid.len() - 1)], WidthType::Dxa),
+                        );
+                    }
+                    trs.push(TableRow::new(cells).cant_split());
+                }
+                let table_style = self.style("DecaTable");
+                let t = Table::new(trs)
+                    .style(table_style)
+                    .set_grid(grid)
+                    .width(TEXT_WIDTH_TWIPS, WidthType::Dxa);
+                out.push(Item::T(t, true));
+                if let Some(c) = caption {
+                    let p = self.para("Caption", c)?;
+                    out.push(Item::P(p));
+                }
+            }
+            Block::Figure {
+                chart,
+                image,
+                alt,
+                caption,
+                source,
+                note,
+                anchor,
+            } => {
+                let png = match (chart, image) {
+                    (Some(ch), _) => {
+                        let mut shell = serde_json::to_value(self.doc).expect("IR serializes");
+                        shell["blocks"] = serde_json::json!([]);
+                        shell["chart"] = serde_json::to_value(ch).expect("chart serializes");
+                        Some(self.backend.chart_png(&shell, self.assets)?)
+                    }
+                    (None, Some(img)) => {
+                        Some(self.backend.image_png(self.doc, &img.path, self.assets)?)
+                    }
+                    (None, None) => None,
+                };
+                if let Some((bytes, (w_pt, h_pt))) = png {
+                    let max_w = 15.5 * 72.0 / 2.54;
+                    let k = (max_w / w_pt).min(1.0);
+                    self.alts.push(alt.clone());
+                    let pic = self.picture(bytes, w_pt * k, h_pt * k);
+                    let fig = self.style("Figure");
+                    let mut p = Paragraph::new()
+                        .style(fig)
+                        .add_run(Run::new().add_image(pic));
+                    self.next_bookmark += 1;
+                    let id = self.next_bookmark;
+                    p = p
+                        .add_bookmark_start(id, bookmark_name(anchor))
+                        .add_bookmark_end(id);
+                    out.push(Item::P(p));
+                }
+                let mut cap = self.para("Caption", caption)?;
+                if let Some(s) = source {
+                    cap = cap.add_run(Run::new().add_break(BreakType::TextWrapping));
+                    cap = self.inlines(cap, s, Fmt::default())?;
+                }
+                if let Some(n) = note {
+                    cap = cap.add_run(Run::new().add_break(BreakType::TextWrapping));
+                    let label = self.doc.labels.get("note").cloned().unwrap_or_default();
+                    cap = cap.add_run(Run::new().add_text(format!("{label} {n}")));
+                }
+                out.push(Item::P(cap));
+            }
+            Block::Callout { title, blocks, .. } => {
+                let style = self.style("Callout");
+                if let Some(t) = title {
+                    let p = self.text_para("CalloutTitle", t);
+                    out.push(Item::P(p));
+                }
+                for b in blocks {
+                    if let Block::Paragraph { content, .. } = b {
+                        let p =
+                            self.inlines(Paragraph::new().style(style), content, Fmt::default())?;
+                        out.push(Item::P(p));
+                    } else {
+                        self.block(b, out, level)?;
+                    }
+                }
+                // A little air after the box.
+                let spacer = self.text_para("Normal", "");
+                out.push(Item::P(spacer.size(8)));
+            }
+            Block::Facts { items } => {
+                let label_style = self.style("FactLabel");
+                let fact_style = self.style("Fact");
+                let mut trs = Vec::new();
+                let grid = vec![2200, TEXT_WIDTH_TWIPS - 2200];
+                for f in items {
+                    let lp = Paragraph::new()
+                        .style(fact_style)
+                        .add_run(Run::new().style(label_style).add_text(&f.label));
+                    let vp =
+                        self.inlines(Paragraph::new().style(fact_style), &f.value, Fmt::default())?;
+                    trs.push(
+                        TableRow::new(vec![
+                            TableCell::new()
+                                .add_paragraph(lp)
+                                .width(grid[0], WidthType::Dxa),
+                            TableCell::new()
+                                .add_paragraph(vp)
+                                .width(grid[1], WidthType::Dxa),
+                        ])
+                        .cant_split(),
+                    );
+                }
+                let plain = self.style("DecaPlain");
+                let t = Table::without_borders(trs)
+                    .style(plain)
+                    .set_grid(grid)
+                    .width(TEXT_WIDTH_TWIPS, WidthType::Dxa);
+                out.push(Item::T(t, false));
+                let spacer = self.text_para("Normal", "");
+                out.push(Item::P(spacer.size(8)));
+            }
+            Block::Figures { items } => {
+                let style = self.style("KeyFigures");
+                let big = self.style("KeyFigure");
+                let mut cells = Vec::new();
+                let w = TEXT_WIDTH_TWIPS / items.len().max(3);
+                for f in items {
+                    let p = Paragraph::new()
+                        .style(style)
+                        .add_run(Run::new().style(big).add_text(&f.value))
+                        .add_run(Run::new().add_break(BreakType::TextWrapping))
+                        .add_run(Run::new().add_text(&f.label));
+                    cells.push(TableCell::new().add_paragraph(p).width(w, WidthType::Dxa));
+                }
+                let grid = vec![w; items.len()];
+                let plain = self.style("DecaPlain");
+                let t = Table::without_borders(vec![TableRow::new(cells)])
+                    .style(plain)
+                    .set_grid(grid);
+                out.push(Item::T(t, false));
+            }
+            Block::Sources { entries } => {
+                let style = self.style("Bibliography");
+                for e in entries {
+                    let mut p = Paragraph::new()
+                        .style(style)
+                        .add_run(Run::new().bold().add_text(&e.cite))
+                        .add_run(Run::new().add_text(" "));
+                    p = self.inlines(p, &e.content, Fmt::default())?;
+                    out.push(Item::P(p));
+                }
+            }
+            Block::Toc => self.toc(out),
+            Block::PageBreak => {
+                out.push(Item::P(
+                    Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
+                ));
+            }
+            Block::Field { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// A TOC field Word can update, pre-filled with the heading texts as links to their
+    /// bookmarks, so it reads correctly before anyone updates it. Page numbers are Word's to
+    /// compute (F9); the PDF's would be wrong after Word repaginates.
+    fn toc(&mut self, out: &mut Vec<Item>) {
+        let title = self
+            .doc
+            .labels
+            .get("contents")
+            .cloned()
+            .unwrap_or_else(|| "Contents".into());
+        let heading = self.text_para("TOCHeading", &title);
+        out.push(Item::P(heading));
+        let entries: Vec<(u8, String, String)> = self
+            .doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading {
+                    level,
+                    content,
+                    anchor: Some(a),
+                    outlined: true,
+                } if *level <= 2 => {
+                    Some((*level, crate::model::rich::plain_text(content), a.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        let toc1 = self.style("TOC1");
+        let toc2 = self.style("TOC2");
+        let n = entries.len();
+        for (i, (level, text, anchor)) in entries.into_iter().enumerate() {
+            let style = if level == 1 { toc1 } else { toc2 };
+            let mut p = Paragraph::new().style(style);
+            if i == 0 {
+                p = p
+                    .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+                    .add_run(Run::new().add_instr_text(InstrText::Unsupported(
+                        r#"TOC \o "1-2" \h \z \u"#.to_string(),
+                    )))
+                    .add_run(Run::new().add_field_char(FieldCharType::Separate, false));
+            }
+            let name = bookmark_name(&anchor);
+            let h = Hyperlink::new(name, HyperlinkType::Anchor).add_run(Run::new().add_text(text));
+            p = p.add_hyperlink(h);
+            if i + 1 == n {
+                p = p.add_run(Run::new().add_field_char(FieldCharType::End, false));
+            }
+            out.push(Item::P(p));
+        }
+        if n == 0 {
+            out.push(Item::P(Paragraph::new()));
+        }
+    }
+
+    fn picture(&mut self, png: Vec<u8>, w_pt: f64, h_pt: f64) -> Pic {
+        self.next_pic += 1;
+        let emu = |pt: f64| (pt * 12700.0).round() as u32;
+        let mut pic = Pic::new_with_dimensions(png, 1, 1).size(emu(w_pt), emu(h_pt));
+        pic.id = format!("rIdDecaImg{}", self.next_pic);
+        pic
+    }
+}
+
+/// Sets every run of a paragraph to a colour (header cells: white on the brand colour).
+fn recolor_runs(mut p: Paragraph, color: &str) -> Paragraph {
+    use docx_rs::ParagraphChild;
+    for child in &mut p.children {
+        if let ParagraphChild::Run(r) = child {
+            let run = std::mem::take(&mut **r);
+            **r = run.color(color).fonts(
+                RunFonts::new()
+                    .ascii("Calibri")
+                    .hi_ansi("Calibri")
+                    .cs("Calibri"),
+            );
+        }
+    }
+    p
+}
+
+/// A body element in order.
+enum Item {
+    P(Paragraph),
+    /// A table; `true` when its first row is a header that repeats across pages.
+    T(Table, bool),
+}
+
+/// Renders the body; the package step adds styles, headers, footers and properties.
+pub fn build(
+    doc: &Document,
+    backend: &Backend,
+    assets: &BTreeMap<String, Vec<u8>>,
+) -> Result<Body, Vec<Diagnostic>> {
+    let mut w = Writer {
+        doc,
+        backend,
+        assets,
+        docx: Docx::new(),
+        next_num: 1,
+        next_bookmark: 0,
+        next_link: 0,
+        next_pic: 0,
+        next_footnote: 0,
+        alts: Vec::new(),
+        bookmarks: HashMap::new(),
+        styles: Vec::new(),
+    };
+    // Anchors present in this document, so references to them become internal links.
+    fn collect(blocks: &[Block], map: &mut HashMap<String, String>) {
+        for b in blocks {
+            match b {
+                Block::Heading {
+                    anchor: Some(a), ..
+                } => {
+                    map.insert(a.clone(), bookmark_name(a));
+                }
+                Block::Figure { anchor, .. } => {
+                    map.insert(anchor.clone(), bookmark_name(anchor));
+                }
+                Block::List { items, .. } => items.iter().for_each(|i| collect(i, map)),
+                Block::Callout { blocks, .. } => collect(blocks, map),
+                _ => {}
+            }
+        }
+    }
+    collect(&doc.blocks, &mut w.bookmarks);
+
+    w.docx = std::mem::take(&mut w.docx)
+        .add_abstract_numbering(bullets())
+        .add_abstract_numbering(decimals());
+
+    let mut items = Vec::new();
+    title_block(&mut w, &mut items)?;
+    w.blocks(&doc.blocks, &mut items, 0)?;
+    if doc.kind == crate::cli::Kind::Onepager {
+        if let Some(status) = &doc.meta.status {
+            let p = w.text_para("Note", status);
+            items.push(Item::P(p));
+        }
+    }
+    let mut docx = std::mem::take(&mut w.docx);
+    let mut table_headers = Vec::new();
+    for item in items {
+        docx = match item {
+            Item::P(p) => docx.add_paragraph(p),
+            Item::T(t, header) => {
+                table_headers.push(header);
+                docx.add_table(t)
+            }
+        };
+    }
+    Ok(Body {
+        docx,
+        alts: w.alts,
+        styles: w.styles,
+        table_headers,
+    })
+}
+
+/// The opening of each kind: the report's cover page, or the title block of the others.
+fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnostic>> {
+    let doc = w.doc;
+    let m = &doc.meta;
+    if let Some(logo) = &doc.theme.logo {
+        let (png, (wpt, hpt)) = w.backend.image_png(doc, &logo.path, w.assets)?;
+        let h = 34.0;
+        let pic = w.picture(png, wpt * h / hpt.max(1.0), h);
+        w.alts.push(logo.alt.clone());
+        items.push(Item::P(Paragraph::new().add_run(Run::new().add_image(pic))));
+    }
+    let mut kicker = m.kicker.clone();
+    if doc.kind == crate::cli::Kind::Onepager && m.status.is_some() {
+        kicker = format!(
+            "{kicker} · {}",
+            doc.labels.get("illustrative").cloned().unwrap_or_default()
+        );
+    }
+    let k = w.text_para("Kicker", &kicker);
+    items.push(Item::P(k));
+    let t = w.text_para("Title", &m.title);
+    items.push(Item::P(t));
+    match doc.kind {
+        crate::cli::Kind::Report => {
+            if let Some(s) = &m.subtitle {
+                let p = w.text_para("Subtitle", s);
+                items.push(Item::P(p));
+            }
+            let published = doc
+                .labels
+                .get("published")
+                .map(|l| l.replace("{date}", &m.date))
+                .unwrap_or_else(|| m.date.clone());
+            let lead = w.style("Lead");
+            let mut p = Paragraph::new()
+                .style(lead)
+                .add_run(Run::new().bold().add_text(&m.country));
+            p = p
+                .add_run(Run::new().add_break(BreakType::TextWrapping))
+                .add_run(Run::new().add_text(published));
+            if let Some(o) = &m.organization {
+                p = p
+                    .add_run(Run::new().add_break(BreakType::TextWrapping))
+                    .add_run(Run::new().add_text(o));
+            }
+            items.push(Item::P(p));
+            if let Some(img) = &m.cover_image {
+                let (png, (wpt, hpt)) = w.backend.image_png(doc, &img.path, w.assets)?;
+                let k = (12.0 * 72.0 / 2.54 / wpt).min(1.0);
+                w.alts.push(img.alt.clone());
+                let pic = w.picture(png, wpt * k, hpt * k);
+                let fig = w.style("Figure");
+                items.push(Item::P(
+                    Paragraph::new()
+                        .style(fig)
+                        .add_run(Run::new().add_image(pic)),
+                ));
+            }
+            if let Some(s) = &m.status {
+                let p = w.text_para("Note", s);
+                items.push(Item::P(p));
+            }
+            items.push(Item::P(
+                Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
+            ));
+        }
+        _ => {
+            let line = format!("{} · {}", m.assessment_title, m.date);
+            let p = w.text_para("Subtitle", &line);
+            items.push(Item::P(p.size(19)));
+        }
+    }
+    Ok(())
+}
+
+fn bullets() -> AbstractNumbering {
+    let mut a = AbstractNumbering::new(BULLET_ABSTRACT);
+    for lvl in 0..3 {
+        let glyph = ["•", "–", "◦"][lvl];
+        a = a.add_level(
+            Level::new(
+                lvl,
+                Start::new(1),
+                NumberFormat::new("bullet"),
+                LevelText::new(glyph),
+                LevelJc::new("left"),
+            )
+            .indent(
+                Some(360 * (lvl as i32 + 1)),
+                Some(SpecialIndentType::Hanging(284)),
+                None,
+                None,
+            ),
+        );
+    }
+    a
+}
+
+fn decimals() -> AbstractNumbering {
+    let mut a = AbstractNumbering::new(DECIMAL_ABSTRACT);
+    for lvl in 0..3 {
+        let (fmt, text) = [
+            ("decimal", "%1."),
+            ("lowerLetter", "%2."),
+            ("lowerRoman", "%3."),
+        ][lvl];
+        a = a.add_level(
+            Level::new(
+                lvl,
+                Start::new(1),
+                NumberFormat::new(fmt),
+                LevelText::new(text),
+                LevelJc::new("left"),
+            )
+            .indent(
+                Some(360 * (lvl as i32 + 1)),
+                Some(SpecialIndentType::Hanging(340)),
+                None,
+                None,
+            )
+            .bold(),
+        );
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bookmark_names_are_word_safe_and_short() {
+        assert_eq!(
+            bookmark_name("finding-rural-connectivity"),
+            "_Ref_finding_rural_connectivity"
+        );
+        let long = bookmark_name("recommendation-digital-tools-integrity-environment");
+        assert!(long.len() <= 40, "{long}");
+        assert!(long.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        assert_ne!(
+            long,
+            bookmark_name("recommendation-digital-tools-integrity-environmenX")
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! The styles of a generated Word file: the reference document's, with any style the body needs
+//! but the reference lacks taken from the built-in reference (and a warning), the brand's
+//! colours and fonts on the built-in look, the document's language, and the fitted text scale.
+
+use crate::ir::Theme;
+
+/// Every `w:styleId` in a styles part.
+pub fn style_ids(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = xml[from..].find("w:styleId=\"") {
+        let start = from + i + "w:styleId=\"".len();
+        let Some(len) = xml[start..].find('"') else {
+            break;
+        };
+        out.push(xml[start..start + len].to_string());
+        from = start + len;
+    }
+    out
+}
+
+/// The `<w:style>` element with a style id, as written.
+pub fn style_element<'a>(xml: &'a str, id: &str) -> Option<&'a str> {
+    let needle = format!("w:styleId=\"{id}\"");
+    let at = xml.find(&needle)?;
+    let start = xml[..at].rfind("<w:style ")?;
+    let end = xml[at..].find("</w:style>")? + at + "</w:style>".len();
+    Some(&xml[start..end])
+}
+
+/// The styles a body needs beyond the ones it names: the bases they inherit from.
+fn with_bases(builtin: &str, ids: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut queue: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    while let Some(id) = queue.pop() {
+        if out.contains(&id) {
+            continue;
+        }
+        if let Some(el) = style_element(builtin, &id) {
+            if let Some(i) = el.find("<w:basedOn w:val=\"") {
+                let s = i + "<w:basedOn w:val=\"".len();
+                if let Some(l) = el[s..].find('"') {
+                    queue.push(el[s..s + l].to_string());
+                }
+            }
+        }
+        out.push(id);
+    }
+    out
+}
+
+/// Adds to `reference` each needed style it lacks, from `builtin`. Returns the merged part and
+/// the ids that were added.
+pub fn merge(reference: &str, builtin: &str, needed: &[&str]) -> (String, Vec<String>) {
+    let have = style_ids(reference);
+    let mut added = Vec::new();
+    let mut insert = String::new();
+    for id in with_bases(builtin, needed) {
+        if have.iter().any(|h| h == &id) {
+            continue;
+        }
+        if let Some(el) = style_element(builtin, &id) {
+            insert.push_str(el);
+            added.push(id);
+        }
+    }
+    let merged = match reference.rfind("</w:styles>") {
+        Some(end) if !insert.is_empty() => {
+            format!("{}{insert}{}", &reference[..end], &reference[end..])
+        }
+        _ => reference.to_string(),
+    };
+    added.sort();
+    (merged, added)
+}
+
+/// Word names of the bundled fonts: their metric-compatible twins, so a document laid out for
+/// Carlito/Caladea keeps its line breaks in Word (Calibri/Cambria) and in LibreOffice (which
+/// substitutes Carlito/Caladea back).
+pub fn word_font(family: &str) -> String {
+    match family.to_ascii_lowercase().as_str() {
+        "carlito" => "Calibri".into(),
+        "caladea" => "Cambria".into(),
+        _ => family.to_string(),
+    }
+}
+
+/// A colour mixed with white: `amount` 0.0 keeps it, 1.0 is white.
+fn lighten(hex: &str, amount: f64) -> String {
+    let h = hex.trim_start_matches('#');
+    let c = |i: usize| u8::from_str_radix(h.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64;
+    let mix = |v: f64| (v + (255.0 - v) * amount).round() as u8;
+    format!("{:02X}{:02X}{:02X}", mix(c(0)), mix(c(2)), mix(c(4)))
+}
+
+fn hex(c: &str) -> String {
+    c.trim_start_matches('#').to_uppercase()
+}
+
+/// The built-in look in the brand's colours and fonts (the built-in reference only).
+pub fn brand(xml: &str, theme: &Theme) -> String {
+    let pairs = [
+        ("002F6C", hex(&theme.primary)),
+        ("BA0C2F", hex(&theme.accent)),
+        ("212721", hex(&theme.text)),
+        ("E8EEF6", hex(&theme.tint)),
+        ("4F7CAC", lighten(&theme.primary, 0.3)),
+        ("A7B9D1", lighten(&theme.primary, 0.65)),
+        ("F8E6EA", lighten(&theme.accent, 0.9)),
+    ];
+    let mut out = xml.to_string();
+    // Via unique tokens, so a brand colour equal to another default is not replaced twice.
+    for (i, (from, _)) in pairs.iter().enumerate() {
+        out = out.replace(from, &format!("\u{E010}{i}\u{E011}"));
+    }
+    for (i, (_, to)) in pairs.iter().enumerate() {
+        out = out.replace(&format!("\u{E010}{i}\u{E011}"), to);
+    }
+    let heading = word_font(&theme.heading_font);
+    let body = word_font(&theme.body_font);
+    out = out
+        .replace("\"Calibri\"", "\"\u{E012}\"")
+        .replace("\"Cambria\"", "\"\u{E013}\"");
+    out = out
+        .replace("\u{E012}", &xml_escape(&heading))
+        .replace("\u{E013}", &xml_escape(&body));
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Multiplies every font size (`w:sz`, `w:szCs`, in half-points) by `scale`.
+pub fn scale_sizes(xml: &str, scale: f64) -> String {
+    if (scale - 1.0).abs() < 1e-9 {
+        return xml.to_string();
+    }
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    loop {
+        let next = ["<w:sz w:val=\"", "<w:szCs w:val=\""]
+            .iter()
+            .filter_map(|n| rest.find(n).map(|i| (i, n.len())))
+            .min();
+        let Some((i, n)) = next else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(&rest[..i + n]);
+        rest = &rest[i + n..];
+        let end = rest.find('"').unwrap_or(0);
+        match rest[..end].parse::<f64>() {
+            Ok(v) => out.push_str(&((v * scale).round().max(2.0) as u32).to_string()),
+            Err(_) => out.push_str(&rest[..end]),
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Sets the default language (`w:lang` in the document defaults).
+pub fn set_language(xml: &str, tag: &str) -> String {
+    let lang = format!("<w:lang w:val=\"{tag}\" w:eastAsia=\"{tag}\" w:bidi=\"ar-SA\"/>");
+    if let Some(start) = xml.find("<w:rPrDefault>") {
+        let end = xml[start..]
+            .find("</w:rPrDefault>")
+            .map_or(xml.len(), |e| start + e);
+        let section = &xml[start..end];
+        let new_section = match (
+            section.find("<w:lang "),
+            section.find("<w:rPr>"),
+            section.find("<w:rPr/>"),
+        ) {
+            (Some(l), _, _) => {
+                let close = section[l..].find("/>").map_or(section.len(), |c| l + c + 2);
+                format!("{}{lang}{}", &section[..l], &section[close..])
+            }
+            (None, Some(r), _) => format!(
+                "{}<w:rPr>{lang}{}",
+                &section[..r],
+                &section[r + "<w:rPr>".len()..]
+            ),
+            (None, None, Some(r)) => format!(
+                "{}<w:rPr>{lang}</w:rPr>{}",
+                &section[..r],
+                &section[r + "<w:rPr/>".len()..]
+            ),
+            (None, None, None) => format!(
+                "<w:rPrDefault><w:rPr>{lang}</w:rPr>{}",
+                &section["<w:rPrDefault>".len()..]
+            ),
+        };
+        return format!("{}{new_section}{}", &xml[..start], &xml[end..]);
+    }
+    let defaults = format!(
+        "<w:docDefaults><w:rPrDefault><w:rPr>{lang}</w:rPr></w:rPrDefault></w:docDefaults>"
+    );
+    match xml.find("<w:docDefaults>") {
+        Some(i) => format!(
+            "{}<w:docDefaults><w:rPrDefault><w:rPr>{lang}</w:rPr></w:rPrDefault>{}",
+            &xml[..i],
+            &xml[i + "<w:docDefaults>".len()..]
+        ),
+        None => match xml.find("<w:style ") {
+            Some(i) => format!("{}{defaults}{}", &xml[..i], &xml[i..]),
+            None => xml.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUILTIN: &str = include_str!("../../../templates/docx/reference/word/styles.xml");
+
+    #[test]
+    fn the_builtin_styles_have_everything_the_body_uses() {
+        let ids = style_ids(BUILTIN);
+        for id in [
+            "Normal",
+            "Title",
+            "Heading1",
+            "Heading2",
+            "Heading3",
+            "Caption",
+            "ListParagraph",
+            "Callout",
+            "DecaTable",
+            "TOC1",
+            "Header",
+            "Footer",
+            "FootnoteText",
+        ] {
+            assert!(ids.iter().any(|i| i == id), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_missing_style_comes_from_the_builtin_with_its_base() {
+        let reference = r#"<w:styles><w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style></w:styles>"#;
+        let (merged, added) = merge(reference, BUILTIN, &["Lead", "Normal"]);
+        assert_eq!(added, vec!["Lead".to_string()]);
+        assert!(merged.contains("w:styleId=\"Lead\""));
+        assert_eq!(
+            style_ids(&merged).iter().filter(|i| *i == "Normal").count(),
+            1
+        );
+    }
+
+    #[test]
+    fn sizes_scale_and_language_is_set() {
+        let x = r#"<w:rPrDefault><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-US"/></w:rPr></w:rPrDefault>"#;
+        let s = scale_sizes(x, 0.9);
+        assert!(s.contains("<w:sz w:val=\"18\"/>"), "{s}");
+        let l = set_language(&s, "es-PE");
+        assert!(l.contains("<w:lang w:val=\"es-PE\""), "{l}");
+        assert!(!l.contains("en-US"), "{l}");
+    }
+
+    #[test]
+    fn brand_colours_and_fonts_replace_the_defaults() {
+        let theme = Theme {
+            primary: "#112233".into(),
+            accent: "#002F6C".into(),
+            text: "#000000".into(),
+            tint: "#EEEEEE".into(),
+            heading_font: "Carlito".into(),
+            body_font: "Liberation Serif".into(),
+            logo: None,
+            paper: "a4".into(),
+        };
+        let x =
+            r#"<w:color w:val="002F6C"/><w:color w:val="BA0C2F"/><w:rFonts w:ascii="Cambria"/>"#;
+        let b = brand(x, &theme);
+        assert_eq!(
+            b,
+            r#"<w:color w:val="112233"/><w:color w:val="002F6C"/><w:rFonts w:ascii="Liberation Serif"/>"#
+        );
+    }
+}
