@@ -179,6 +179,9 @@ pub struct BuildArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Keep (and list) earlier documents this run does not rebuild; `deca watch` sets it.
+    #[arg(skip)]
+    pub keep_unselected: bool,
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +189,9 @@ pub struct SchemaArgs {
     /// Folder to write the schemas to; without it, the assessment schema is printed.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Print the field reference as Markdown instead (the README's data format section).
+    #[arg(long, conflicts_with = "out")]
+    pub markdown: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -216,7 +216,7 @@ impl Locale {
         let group = digits.len() >= 3 + self.min_grouping;
         let mut grouped = String::new();
         for (i, c) in digits.iter().enumerate() {
-            if group && i > 0 && (digits.len() - i) % 3 == 0 {
+            if group && i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push_str(&self.thousands);
             }
             grouped.push(*c);

@@ -129,7 +129,7 @@ pub enum Block {
     /// A chart or image with alt text and a caption.
     Figure {
         #[serde(skip_serializing_if = "Option::is_none")]
-        chart: Option<Chart>,
+        chart: Option<Box<Chart>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         image: Option<Image>,
         alt: String,

@@ -5,6 +5,10 @@
 //! writes and a manifest (`build`). Neither backend reads YAML, and data never becomes Typst
 //! source: it reaches the templates as JSON.
 
+// Diagnostics are the error type everywhere, by design: every problem carries its location,
+// snippet and hint. They are created on failure paths only, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod atomic;
 pub mod build;
 pub mod cli;

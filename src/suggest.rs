@@ -19,11 +19,30 @@ where
 
 /// `a`, `b` and `c`: a list of names in backticks for messages.
 pub fn list(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let mut seen = Vec::new();
+    let quoted: Vec<String> = names
+        .iter()
+        .filter(|n| {
+            let new = !seen.contains(*n);
+            seen.push(**n);
+            new
+        })
+        .map(|n| format!("`{n}`"))
+        .collect();
     match quoted.len() {
         0 => String::new(),
         1 => quoted[0].clone(),
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// `a`, `b` and `c`: every one of a list of names.
+pub fn list_all<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     }
 }
 

@@ -26,6 +26,13 @@ pub struct Artifact {
     pub sha256: String,
     /// Standards the file claims, e.g. `PDF/UA-1`, `PDF/A-2a`, `ISO/IEC 29500 (transitional)`.
     pub standards: Vec<String>,
+    /// For one-page documents shrunk to fit: the text scale used (absent at full size).
+    #[serde(
+        rename = "text-scale",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub text_scale: Option<f64>,
 }
 
 /// The manifest of a run.
@@ -95,6 +102,7 @@ mod tests {
             bytes: 3,
             sha256: sha256_hex(p.as_bytes()),
             standards: vec![],
+            text_scale: None,
         };
         let m = Manifest::new("x".into(), vec![a("b.pdf"), a("a.pdf")]);
         let sums = m.sha256sums();

@@ -35,7 +35,7 @@ pub fn run(args: &BuildArgs) -> u8 {
         Ok(outcome) => {
             reporter.finish(
                 true,
-                outcome.manifest.artifacts.len(),
+                outcome.rebuilt,
                 outcome.warnings,
                 0,
                 &args.out.display().to_string(),
@@ -65,6 +65,8 @@ pub fn run(args: &BuildArgs) -> u8 {
 pub struct Outcome {
     pub manifest: Manifest,
     pub warnings: usize,
+    /// Documents made by this run (the manifest may also list kept ones).
+    pub rebuilt: usize,
 }
 
 /// A failed run: every error found, and whether it was a usage error.
@@ -75,6 +77,17 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// A failed run: its errors, with the warnings found before them.
+    fn with_warnings(errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Failure {
+        let mut diagnostics = warnings.to_vec();
+        diagnostics.extend(errors);
+        Failure {
+            diagnostics,
+            usage: false,
+            warnings: warnings.len(),
+        }
+    }
+
     fn usage(d: Diagnostic) -> Failure {
         Failure {
             diagnostics: vec![d],
@@ -100,6 +113,9 @@ struct Job<'a> {
     target: Target,
     formats: Vec<OutputFormat>,
 }
+
+/// A job's files (or its errors), and the warnings it raised either way.
+type JobOutcome = (Result<Vec<Produced>, Vec<Diagnostic>>, Vec<Diagnostic>);
 
 /// A file made by a job, not yet published.
 struct Produced {
@@ -186,12 +202,9 @@ fn standard_names(list: &[PdfStandard]) -> Vec<String> {
         .collect()
 }
 
-/// Loads, validates and prepares every assessment, reporting every problem at once.
-fn prepare(
-    args: &BuildArgs,
-    reporter: &Reporter,
-    warnings: &mut usize,
-) -> Result<Vec<Prepared>, Failure> {
+/// Loads, validates and prepares every assessment, finding every problem at once. Warnings go
+/// to `warnings`, to be reported once the run has started (or with the errors).
+fn prepare(args: &BuildArgs, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Prepared>, Failure> {
     let dirs = crate::commands::assessment_dirs(&args.dir).map_err(Failure::usage)?;
     let mut errors = Vec::new();
     let mut prepared = Vec::new();
@@ -214,8 +227,7 @@ fn prepare(
             .diagnostics
             .into_iter()
             .partition(Diagnostic::is_error);
-        *warnings += warns.len();
-        reporter.diagnostics(&warns);
+        warnings.extend(warns);
         errors.extend(errs);
         let Some(a) = loaded.assessment else { continue };
         let templates =
@@ -234,8 +246,7 @@ fn prepare(
         for lang in a.languages() {
             match Locale::load(&templates, lang) {
                 Ok((l, w)) => {
-                    *warnings += w.len();
-                    reporter.diagnostics(&w);
+                    warnings.extend(w);
                     locales.insert(lang.to_string(), l);
                 }
                 Err(d) => errors.push(d),
@@ -264,7 +275,10 @@ fn prepare(
             };
         let parsed_reference =
             match crate::render::docx::reference::read(&reference_docx, &shown_ref, builtin) {
-                Ok(r) => r,
+                Ok(r) => {
+                    warnings.extend(crate::render::docx::reference_warnings(&r));
+                    r
+                }
                 Err(d) => {
                     errors.push(d);
                     continue;
@@ -303,18 +317,14 @@ fn prepare(
     if errors.is_empty() {
         Ok(prepared)
     } else {
-        Err(Failure {
-            diagnostics: errors,
-            usage: false,
-            warnings: *warnings,
-        })
+        Err(Failure::with_warnings(errors, warnings))
     }
 }
 
 /// Builds, publishes and returns the manifest; on failure the output folder is untouched.
 pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failure> {
-    let mut warnings = 0;
-    let prepared = prepare(args, reporter, &mut warnings)?;
+    let mut pending = Vec::new();
+    let prepared = prepare(args, &mut pending)?;
     let selection = Selection::from_args(args);
     let mut errors = Vec::new();
     for p in &prepared {
@@ -325,17 +335,12 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
             let fallbacks = translations::fallback_diagnostics(&p.assessment, &lang, args.strict);
             let (errs, warns): (Vec<_>, Vec<_>) =
                 fallbacks.into_iter().partition(Diagnostic::is_error);
-            warnings += warns.len();
-            reporter.diagnostics(&warns);
+            pending.extend(warns);
             errors.extend(errs);
         }
     }
     if !errors.is_empty() {
-        return Err(Failure {
-            diagnostics: errors,
-            usage: false,
-            warnings,
-        });
+        return Err(Failure::with_warnings(errors, &pending));
     }
 
     let mut jobs = Vec::new();
@@ -356,6 +361,9 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
     let total: usize = jobs.iter().map(|j| j.formats.len()).sum();
     let names: Vec<String> = prepared.iter().map(|p| p.assessment.name.clone()).collect();
     reporter.start(total, &names);
+    // Warnings found while loading, now that the run has begun.
+    let mut warnings = pending.len();
+    reporter.diagnostics(&pending);
 
     let threads = args
         .jobs
@@ -413,37 +421,36 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
         });
     }
 
-    let results: Vec<(Result<Vec<Produced>, Vec<Diagnostic>>, Vec<Diagnostic>)> =
-        pool.install(|| {
-            jobs.par_iter()
-                .map(|job| {
-                    reporter.working(&format!(
-                        "{}/{}/{}",
-                        job.p.assessment.name,
-                        job.lang,
-                        job.target.name()
-                    ));
-                    let pages = page_maps.get(&(job.p.assessment.name.clone(), job.lang.clone()));
-                    let mut warns = Vec::new();
-                    let result = run_job(job, pages, args, &std_names, &mut warns);
-                    if let Ok(files) = &result {
-                        for f in files {
-                            match staging.write(&f.rel, &f.bytes) {
-                                Ok(()) => reporter.written(
-                                    &f.artifact.path,
-                                    &f.artifact.sha256,
-                                    f.artifact.bytes,
-                                    Some(f.artifact.pages),
-                                ),
-                                Err(e) => return (Err(vec![Diagnostic::error(e)]), warns),
-                            }
+    let results: Vec<JobOutcome> = pool.install(|| {
+        jobs.par_iter()
+            .map(|job| {
+                reporter.working(&format!(
+                    "{}/{}/{}",
+                    job.p.assessment.name,
+                    job.lang,
+                    job.target.name()
+                ));
+                let pages = page_maps.get(&(job.p.assessment.name.clone(), job.lang.clone()));
+                let mut warns = Vec::new();
+                let result = run_job(job, pages, args, &std_names, &mut warns);
+                if let Ok(files) = &result {
+                    for f in files {
+                        match staging.write(&f.rel, &f.bytes) {
+                            Ok(()) => reporter.written(
+                                &f.artifact.path,
+                                &f.artifact.sha256,
+                                f.artifact.bytes,
+                                Some(f.artifact.pages),
+                            ),
+                            Err(e) => return (Err(vec![Diagnostic::error(e)]), warns),
                         }
                     }
-                    reporter.diagnostics(&warns);
-                    (result, warns)
-                })
-                .collect()
-        });
+                }
+                reporter.diagnostics(&warns);
+                (result, warns)
+            })
+            .collect()
+    });
     let mut produced = Vec::new();
     for (result, warns) in results {
         warnings += warns.len();
@@ -472,11 +479,25 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
         .map(|b| format!("{b:02x}"))
         .collect();
     let rels: Vec<PathBuf> = produced.iter().map(|p| p.rel.clone()).collect();
-    let manifest = Manifest::new(
-        inputs_hex,
-        produced.into_iter().map(|p| p.artifact).collect(),
-    );
+    let rebuilt = produced.len();
+    let mut artifacts: Vec<Artifact> = produced.into_iter().map(|p| p.artifact).collect();
     let previous = publish::previous_manifest(&args.out);
+    if args.keep_unselected {
+        // A partial rebuild keeps the documents it did not touch, when they are intact.
+        if let Some(prev) = &previous {
+            for a in &prev.artifacts {
+                if artifacts.iter().any(|x| x.path == a.path) {
+                    continue;
+                }
+                let intact =
+                    std::fs::read(args.out.join(&a.path)).is_ok_and(|b| sha256_hex(&b) == a.sha256);
+                if intact {
+                    artifacts.push(a.clone());
+                }
+            }
+        }
+    }
+    let manifest = Manifest::new(inputs_hex, artifacts);
     staging
         .commit(&rels, &manifest, previous)
         .map_err(|e| Failure {
@@ -486,7 +507,11 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
             usage: false,
             warnings,
         })?;
-    Ok(Outcome { manifest, warnings })
+    Ok(Outcome {
+        manifest,
+        warnings,
+        rebuilt,
+    })
 }
 
 fn ctx<'a>(
@@ -569,13 +594,12 @@ fn run_job(
             OutputFormat::Docx => {
                 let mut fitted = doc.clone();
                 fitted.scale = pdf.scale;
-                let (bytes, w) = crate::render::docx::render(
+                let bytes = crate::render::docx::render(
                     &fitted,
                     &p.backend,
                     &p.assessment.assets,
                     &p.reference,
                 )?;
-                warnings.extend(w);
                 (bytes, vec!["ISO/IEC 29500 (transitional)".to_string()])
             }
         };
@@ -591,6 +615,7 @@ fn run_job(
             bytes: bytes.len() as u64,
             sha256: sha256_hex(&bytes),
             standards,
+            text_scale: (pdf.scale < 1.0).then_some(pdf.scale),
         };
         out.push(Produced {
             rel,

@@ -128,7 +128,7 @@ impl Reporter {
                     bar.inc(1);
                 }
             }
-            Mode::Lines => self.line(&format!("wrote {path}")),
+            Mode::Lines => self.line(&format!("built {path}")),
             Mode::Quiet => {}
         }
     }

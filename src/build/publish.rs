@@ -111,7 +111,8 @@ impl Staging {
         if let Some(prev) = previous {
             for a in &prev.artifacts {
                 let rel = Path::new(&a.path);
-                if is_safe_relative(rel) && !artifacts.iter().any(|p| p == rel) {
+                let listed = manifest.artifacts.iter().any(|n| n.path == a.path);
+                if is_safe_relative(rel) && !listed {
                     let stale = self.out.join(rel);
                     let _ = std::fs::remove_file(&stale);
                     remove_empty_parents(&self.out, &stale);

@@ -2,7 +2,10 @@
 //! printed here, not deeper down, so every command reports the same way.
 
 mod check;
+mod init;
 mod schema;
+mod templates;
+mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +19,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Build(args) => crate::build::run(&args),
+        Command::Watch(args) => watch::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Templates(crate::cli::TemplatesCommand::List(args)) => templates::list(&args),
+        Command::Templates(crate::cli::TemplatesCommand::Export(args)) => templates::export(&args),
         Command::Completions(args) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
@@ -32,10 +39,6 @@ pub fn run(cli: Cli) -> u8 {
                     exit::FAILED
                 }
             }
-        }
-        _ => {
-            eprintln!("error: this command is not available yet");
-            exit::USAGE
         }
     }
 }

@@ -5,6 +5,10 @@ use crate::exit;
 use crate::schema::{self, FileKind};
 
 pub fn run(args: &SchemaArgs) -> u8 {
+    if args.markdown {
+        print!("{}", schema::markdown());
+        return exit::OK;
+    }
     let Some(out) = &args.out else {
         let text = serde_json::to_string_pretty(&FileKind::Assessment.schema())
             .expect("schema serializes");

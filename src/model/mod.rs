@@ -201,11 +201,11 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
                     .in_file(shown)
                     .hint(format!(
                         "every assessment folder has {}",
-                        crate::suggest::list(
+                        crate::suggest::list_all(
                             &FileKind::ALL
                                 .iter()
                                 .filter(|k| k.required())
-                                .map(|k| k.name())
+                                .map(|k| k.file_name())
                                 .collect::<Vec<_>>()
                         )
                     )),
@@ -235,14 +235,20 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
             diags.push(d);
         }
     }
-    // Optional files that are absent count as present and empty.
-    if !files.contains_key(&FileKind::Indicators) {
+    // Optional files that do not exist count as present and empty. One that exists but failed
+    // stays unknown, so references into it are not reported as dangling.
+    let exists = |kind: FileKind| {
+        names
+            .iter()
+            .any(|n| FileKind::from_file_name(n) == Some(kind))
+    };
+    if !exists(FileKind::Indicators) {
         typed.indicators = Some(Vec::new());
     }
-    if !files.contains_key(&FileKind::Sources) {
+    if !exists(FileKind::Sources) {
         typed.sources = Some(Vec::new());
     }
-    if !files.contains_key(&FileKind::Theme) {
+    if !exists(FileKind::Theme) {
         typed.theme = Some(raw::ThemeFile::default());
     }
 

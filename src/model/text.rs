@@ -35,9 +35,41 @@ pub enum Resolved {
     Missing,
 }
 
+/// Whether XML 1.0 can carry a character (Word files are XML; PDFs have no use for control
+/// characters either).
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// The characters of `s` that no document can carry.
+pub fn illegal_chars(s: &str) -> Vec<char> {
+    let mut out: Vec<char> = s.chars().filter(|c| !xml_char(*c)).collect();
+    out.dedup();
+    out
+}
+
+/// `s` without the characters no document can carry.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if s.chars().all(xml_char) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().filter(|c| xml_char(*c)).collect())
+    }
+}
+
 impl Text {
-    /// The text for `lang`, falling back to `default_lang` (and then to any language at all).
+    /// The text for `lang`, falling back to `default_lang` (and then to any language at all),
+    /// without characters XML cannot carry (validation warns about those).
     pub fn get<'a>(&'a self, lang: &str, default_lang: &str) -> (Cow<'a, str>, Resolved) {
+        let (text, how) = self.get_raw(lang, default_lang);
+        let clean = match text {
+            Cow::Borrowed(s) => sanitize(s),
+            Cow::Owned(s) => Cow::Owned(sanitize(&s).into_owned()),
+        };
+        (clean, how)
+    }
+
+    fn get_raw<'a>(&'a self, lang: &str, default_lang: &str) -> (Cow<'a, str>, Resolved) {
         match self {
             Text::Plain(s) if lang == default_lang => (Cow::Borrowed(s), Resolved::Exact),
             Text::Plain(s) => (Cow::Borrowed(s), Resolved::Fallback),
@@ -142,6 +174,13 @@ mod tests {
             (Cow::Borrowed("Hello"), Resolved::Fallback)
         );
         assert_eq!(t.exact("es", "en"), None);
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        let t = Text::Plain("a\u{7}b\u{0}c\td".into());
+        assert_eq!(t.get("en", "en").0, "abc\td");
+        assert_eq!(illegal_chars("a\u{7}\u{7}b"), vec!['\u{7}']);
     }
 
     #[test]

@@ -226,15 +226,15 @@ pub fn validate(
             "fieldwork start date",
         );
         let end = c.date(K::Assessment, &m.method.fieldwork.end, "fieldwork end date");
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                let d = c.error(
-                    K::Assessment,
-                    &m.method.fieldwork.end,
-                    "fieldwork ends before it starts".into(),
-                );
-                d.hint = Some(format!("the start is {s}; swap the dates or correct one"));
-            }
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            let d = c.error(
+                K::Assessment,
+                &m.method.fieldwork.end,
+                "fieldwork ends before it starts".into(),
+            );
+            d.hint = Some(format!("the start is {s}; swap the dates or correct one"));
         }
         let mut seen = HashSet::new();
         for l in &m.languages {
@@ -257,10 +257,10 @@ pub fn validate(
         c.unique_ids(K::Assessment, "pillar", m.pillars.iter().map(|p| &p.id));
         let pillar_numbers: Vec<_> = m.pillars.iter().map(|p| (&p.number, &p.id)).collect();
         c.numbering(K::Assessment, "pillar", &pillar_numbers);
-        if let Some(img) = &m.cover_image {
-            if let Some(bytes) = check_image(&mut c, K::Assessment, dir, img) {
-                assets.insert(img.path.value.clone(), bytes);
-            }
+        if let Some(img) = &m.cover_image
+            && let Some(bytes) = check_image(&mut c, K::Assessment, dir, img)
+        {
+            assets.insert(img.path.value.clone(), bytes);
         }
     }
 
@@ -424,11 +424,11 @@ pub fn validate(
     if let Some(ss) = &t.sources {
         c.unique_ids(K::Sources, "source", ss.iter().map(|s| &s.id));
         for s in ss {
-            if let Some(u) = &s.url {
-                if !(u.value.starts_with("https://") || u.value.starts_with("http://")) {
-                    let d = c.error(K::Sources, u, format!("invalid url `{}`", u.value));
-                    d.hint = Some("source urls start with https:// or http://".into());
-                }
+            if let Some(u) = &s.url
+                && !(u.value.starts_with("https://") || u.value.starts_with("http://"))
+            {
+                let d = c.error(K::Sources, u, format!("invalid url `{}`", u.value));
+                d.hint = Some("source urls start with https:// or http://".into());
             }
             if let Some(a) = &s.accessed {
                 c.date(K::Sources, a, "access date");
@@ -438,10 +438,10 @@ pub fn validate(
 
     // theme.yaml
     if let Some(th) = &t.theme {
-        if let Some(logo) = &th.logo {
-            if let Some(bytes) = check_image(&mut c, K::Theme, dir, logo) {
-                assets.insert(logo.path.value.clone(), bytes);
-            }
+        if let Some(logo) = &th.logo
+            && let Some(bytes) = check_image(&mut c, K::Theme, dir, logo)
+        {
+            assets.insert(logo.path.value.clone(), bytes);
         }
         for f in [&th.fonts.heading, &th.fonts.body].into_iter().flatten() {
             let families = crate::fonts::families();
@@ -473,10 +473,14 @@ pub fn validate(
     };
     for field in visit::texts(parts) {
         let at = c.loc_at(field.kind, &field.at);
+        // Occurrences of each needle already reported in this field (one per language), so
+        // each language's problem points at its own text.
+        let mut reported: Vec<String> = Vec::new();
         for (lang, s) in field.text.variants(default_lang) {
-            if let Some(langs) = &languages {
-                if !langs.contains(&lang) {
-                    let d = Diagnostic::error(format!(
+            if let Some(langs) = &languages
+                && !langs.contains(&lang)
+            {
+                let d = Diagnostic::error(format!(
                         "`{}` has a translation in `{lang}`, which is not one of the assessment's languages",
                         field.path
                     ))
@@ -485,8 +489,24 @@ pub fn validate(
                         "add `{lang}` to `languages` in assessment.yaml, or remove it (languages: {})",
                         suggest::list(langs)
                     ));
-                    c.diags.push(d);
-                }
+                c.diags.push(d);
+            }
+            let bad = super::text::illegal_chars(s);
+            if !bad.is_empty() {
+                let list: Vec<String> = bad
+                    .iter()
+                    .map(|ch| format!("U+{:04X}", *ch as u32))
+                    .collect();
+                c.diags.push(
+                    Diagnostic::warning(format!(
+                        "`{}`{} contains characters documents cannot carry ({}); they are removed",
+                        field.path,
+                        lang_suffix(field.text, lang),
+                        list.join(", ")
+                    ))
+                    .at_opt(at.clone())
+                    .hint("remove the control characters from the text"),
+                );
             }
             if s.trim().is_empty() {
                 c.diags.push(
@@ -509,7 +529,7 @@ pub fn validate(
                             "footnote `[^{label}]` in `{}` has no text",
                             field.path
                         ))
-                        .at_opt(find_in(at.as_ref(), &format!("[^{label}]")))
+                        .at_opt(find_nth(at.as_ref(), &format!("[^{label}]"), 0))
                         .hint(format!("add a line `[^{label}]: ...` after the paragraph")),
                     );
                 }
@@ -520,12 +540,16 @@ pub fn validate(
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => "cite ids defined in sources.yaml".to_string(),
                             };
+                            let needle = format!("@{id}");
+                            let nth = reported.iter().filter(|n| **n == needle).count();
+                            reported.push(needle.clone());
                             c.diags.push(
                                 Diagnostic::error(format!(
-                                    "citation of unknown source `{id}` in `{}`",
-                                    field.path
+                                    "citation of unknown source `{id}` in `{}`{}",
+                                    field.path,
+                                    lang_suffix(field.text, lang)
                                 ))
-                                .at_opt(find_in(at.as_ref(), &format!("@{id}")))
+                                .at_opt(find_nth(at.as_ref(), &needle, nth))
                                 .label("no source has this id")
                                 .hint(hint),
                             );
@@ -585,19 +609,20 @@ fn lang_suffix(t: &super::Text, lang: &str) -> String {
     }
 }
 
-/// Narrows a field's location to the first occurrence of `needle` inside it, so a citation
-/// error points at the citation rather than at the start of a long text.
-fn find_in(at: Option<&Location>, needle: &str) -> Option<Location> {
+/// Narrows a field's location to the `nth` occurrence of `needle` inside it, so an error in a
+/// long text points at the citation rather than at the start of the field.
+fn find_nth(at: Option<&Location>, needle: &str, nth: usize) -> Option<Location> {
     let at = at?;
     let text = &at.file.text;
-    // The span of a block scalar or mapping may be short; search on to the next top-level key.
     let from = at.start;
+    // The span of a block scalar or a translation map may be short; search on to the next
+    // list item, where the next record starts.
     let limit = text[from..]
-        .match_indices("\n- ")
+        .match_indices("\n  - ")
         .next()
         .map_or(text.len(), |(i, _)| from + i);
-    match text[from..limit].find(needle) {
-        Some(i) => Some(Location::new(&at.file, from + i, from + i + needle.len())),
+    match text[from..limit].match_indices(needle).nth(nth) {
+        Some((i, _)) => Some(Location::new(&at.file, from + i, from + i + needle.len())),
         None => Some(at.clone()),
     }
 }

@@ -2,7 +2,7 @@
 //! bear on it and the recommendations that serve it.
 
 use super::report::recommendation_facts;
-use super::{Ctx, heading, list, para};
+use super::{Ctx, heading, para};
 use crate::cli::Kind;
 use crate::ir::{Block, Inline};
 
@@ -74,10 +74,7 @@ pub fn build(ctx: &Ctx, priority_id: &str) -> crate::ir::Document {
             None,
         ));
         b.push(para(ctx.inlines(&r.summary.value), None));
-        b.push(list(
-            false,
-            r.actions.iter().map(|x| ctx.inlines(&x.value)).collect(),
-        ));
+        // Who and when; the actions are in the recommendation's one-pager.
         let facts = recommendation_facts(ctx, r, true)
             .into_iter()
             .filter(|f| f.label != ctx.label("priorities-served"))

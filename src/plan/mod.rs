@@ -260,7 +260,7 @@ impl<'a> Ctx<'a> {
                 self.fmt("figure-n", &[("n", &n.to_string())]),
                 chart.title
             ))],
-            chart: Some(chart),
+            chart: Some(Box::new(chart)),
             image: None,
             alt,
             source,

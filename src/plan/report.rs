@@ -321,8 +321,8 @@ fn sources(ctx: &Ctx) -> Vec<SourceEntry> {
             if let Some(u) = &s.url {
                 content.push(Inline::text(" "));
                 content.push(Inline::Link {
-                    url: u.value.clone(),
-                    content: vec![Inline::text(u.value.clone())],
+                    url: crate::model::text::sanitize(&u.value).into_owned(),
+                    content: vec![Inline::text(crate::model::text::sanitize(&u.value))],
                 });
             }
             if let Some(acc) = &s.accessed {

@@ -113,7 +113,8 @@ fn yaml_error(file: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Diagnostic {
     d
 }
 
-/// serde-saphyr prefixes messages with "line X column Y: "; the diagnostic carries that.
+/// serde-saphyr prefixes messages with "line X column Y: " and may append "at line X, column
+/// Y ..."; the diagnostic carries the position, so both go.
 fn strip_position_prefix(s: &str) -> String {
     let first = s.lines().next().unwrap_or("").trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);
@@ -122,12 +123,15 @@ fn strip_position_prefix(s: &str) -> String {
         .and_then(|rest| rest.split_once(": "))
         .filter(|(pos, _)| pos.contains("column"))
         .map_or(first, |(_, msg)| msg);
-    let mut out = stripped.trim().to_string();
-    if out.ends_with('.') {
-        out.pop();
-    }
-    if let Some(c) = out.get(..1) {
-        out = c.to_lowercase() + &out[1..];
+    let stripped = stripped.split(" at line ").next().unwrap_or(stripped);
+    let mut out = stripped.trim().trim_end_matches('.').to_string();
+    // Lowercase the first word unless it is an acronym ("YAML").
+    let mut chars = out.chars();
+    if let (Some(a), Some(b)) = (chars.next(), chars.next())
+        && a.is_uppercase()
+        && !b.is_uppercase()
+    {
+        out = a.to_lowercase().collect::<String>() + &out[a.len_utf8()..];
     }
     out
 }
@@ -135,14 +139,42 @@ fn strip_position_prefix(s: &str) -> String {
 /// Adds the limit and a hint to parser messages that people meet.
 fn explain_yaml_error(message: &str) -> (String, Option<String>) {
     let lower = message.to_lowercase();
-    if lower.contains("budget") || lower.contains("alias") && lower.contains("limit") {
-        let hint = if lower.contains("depth") {
-            format!("nesting is limited to {MAX_DEPTH} levels")
+    let limit = lower.contains("budget")
+        || lower.contains("too large or too complex")
+        || lower.contains("replay")
+        || lower.contains("alias") && lower.contains("limit")
+        || lower.contains("nesting") && lower.contains("limit")
+        || lower.contains("recursion limit")
+        || lower.contains("depth");
+    if limit {
+        let detail = message
+            .split_once(": ")
+            .map_or(message, |(_, d)| d)
+            .trim()
+            .to_string();
+        let (what, hint) = if lower.contains("depth")
+            || lower.contains("nesting")
+            || lower.contains("recursion")
+        {
+            (
+                "nesting depth",
+                format!(
+                    "nesting is limited to {MAX_DEPTH} levels; the data format needs fewer than ten"
+                ),
+            )
+        } else if lower.contains("alias") || lower.contains("replay") || lower.contains("anchor") {
+            (
+                "alias expansion",
+                "anchors and aliases are limited to keep reading fast and small; write the values out".to_string(),
+            )
         } else {
-            "anchors and aliases are limited to keep reading fast; write the values out".to_string()
+            (
+                "document size",
+                "split the content, or check that this is the right file".to_string(),
+            )
         };
         return (
-            format!("YAML exceeds a safety limit ({message})"),
+            format!("YAML exceeds a safety limit on {what} ({detail})"),
             Some(hint),
         );
     }

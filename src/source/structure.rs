@@ -204,7 +204,19 @@ fn describe(
     let value = instance.pointer(pointer).unwrap_or(&Value::Null);
     let path = field_path(pointer);
     let at_value = loc(file, positions.value(pointer));
-    let is_text = schema_path.contains("/Text/") || schema_path.contains("/RichText/");
+    let is_text = schema_path.contains("/Text/")
+        || schema_path.contains("/RichText/")
+        || schema_at(schema, schema_path)
+            .and_then(|s| s.get("anyOf"))
+            .and_then(Value::as_array)
+            .is_some_and(|opts| {
+                opts.iter().any(|o| {
+                    matches!(
+                        o.get("$ref").and_then(Value::as_str),
+                        Some("#/$defs/Text") | Some("#/$defs/RichText")
+                    )
+                })
+            });
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed: Vec<String> = schema_at(schema, schema_path)
@@ -267,7 +279,37 @@ fn describe(
             d = type_hint(d, file, positions.value(pointer), value, &expected);
             vec![d]
         }
-        ValidationErrorKind::AnyOf { .. } if is_text => {
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+            if !is_text && !accepted_values(schema, schema_path).is_empty() =>
+        {
+            let names = accepted_values(schema, schema_path);
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let given = value.as_str().unwrap_or("");
+            let mut d = Diagnostic::error(format!("invalid value for `{path}`: {}", found(value)))
+                .at(at_value)
+                .label("not one of the accepted values");
+            d = match suggest::did_you_mean(given, refs.iter().copied()) {
+                Some(s) => d.hint(format!(
+                    "did you mean `{s}`? accepted: {}",
+                    suggest::list(&refs)
+                )),
+                None => d.hint(format!("accepted: {}", suggest::list(&refs))),
+            };
+            vec![d]
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+            if !is_text =>
+        {
+            vec![
+                Diagnostic::error(format!(
+                    "invalid value for `{path}`: {} is not one of the accepted forms",
+                    found(value)
+                ))
+                .at(at_value)
+                .hint("see the data format in README.md"),
+            ]
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
             let mut d = Diagnostic::error(format!(
                 "wrong type for `{path}`: expected text (a string, or a map of language code to string), found {}",
                 found(value)
@@ -361,15 +403,51 @@ fn describe(
             ))
             .at(at_value),
         ],
-        other => vec![
-            Diagnostic::error(format!(
-                "invalid value for `{path}` ({})",
-                other_message(other)
-            ))
-            .at(at_value)
-            .hint("see the data format in README.md"),
+        _ => vec![
+            Diagnostic::error(format!("invalid value for `{path}`: {}", found(value)))
+                .at(at_value)
+                .hint("see the data format in README.md"),
         ],
     }
+}
+
+/// The constant values a `oneOf`/`anyOf`/`enum` at a location accepts (an enum's variants).
+fn accepted_values(schema: &Value, schema_path: &str) -> Vec<String> {
+    let Some(node) = schema_at(schema, schema_path) else {
+        return Vec::new();
+    };
+    let node = match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => resolve_ref(schema, r).unwrap_or(node),
+        None => node,
+    };
+    let mut out = Vec::new();
+    for key in ["oneOf", "anyOf"] {
+        for opt in node
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let opt = match opt.get("$ref").and_then(Value::as_str) {
+                Some(r) => resolve_ref(schema, r).unwrap_or(opt),
+                None => opt,
+            };
+            if let Some(c) = opt.get("const").and_then(Value::as_str) {
+                out.push(c.to_string());
+            }
+            for e in opt
+                .get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(c) = e.as_str() {
+                    out.push(c.to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 fn is_language_code(s: &str) -> bool {
@@ -380,14 +458,6 @@ fn is_language_code(s: &str) -> bool {
     (2..=3).contains(&lang.len())
         && lang.chars().all(|c| c.is_ascii_lowercase())
         && region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()))
-}
-
-fn other_message(kind: &ValidationErrorKind) -> String {
-    format!("{kind:?}")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// For a scalar YAML read as a number, boolean or null where text was expected, suggest quoting
@@ -401,13 +471,15 @@ fn type_hint(
 ) -> Diagnostic {
     let scalar = matches!(value, Value::Number(_) | Value::Bool(_) | Value::Null);
     if expected.contains("text") && scalar {
-        if let Some(raw) = raw_text(file, span) {
-            if !raw.starts_with('"') && !raw.starts_with('\'') && !raw.contains(':') {
-                return d.hint(format!(
-                    "YAML reads `{raw}` as {}; write \"{raw}\" in quotes to keep it as text",
-                    found(value)
-                ));
-            }
+        if let Some(raw) = raw_text(file, span)
+            && !raw.starts_with('"')
+            && !raw.starts_with('\'')
+            && !raw.contains(':')
+        {
+            return d.hint(format!(
+                "YAML reads `{raw}` as {}; write \"{raw}\" in quotes to keep it as text",
+                found(value)
+            ));
         }
         return d.hint("write the text in quotes");
     }

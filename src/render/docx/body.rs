@@ -291,7 +291,7 @@ impl<'a> Writer<'a> {
                     let id = self.next_bookmark;
                     p = p.add_bookmark_start(id, name).add_bookmark_end(id);
                 }
-                out.push(Item::P(p));
+                out.push(Item::p(p));
             }
             Block::Paragraph { content, role } => {
                 let style = match (role.as_deref(), level) {
@@ -304,7 +304,7 @@ impl<'a> Writer<'a> {
                 if level > 0 {
                     p = p.indent(Some(360 * level as i32), None, None, None);
                 }
-                out.push(Item::P(p));
+                out.push(Item::p(p));
             }
             Block::List {
                 ordered,
@@ -323,7 +323,7 @@ impl<'a> Writer<'a> {
                                     content,
                                     Fmt::default(),
                                 )?;
-                                out.push(Item::P(
+                                out.push(Item::p(
                                     p.numbering(NumberingId::new(num), IndentLevel::new(level)),
                                 ));
                             }
@@ -364,8 +364,7 @@ impl<'a> Writer<'a> {
                             .width(grid[c.min(grid.len() - 1)], WidthType::Dxa)
                             .shading(
                                 Shading::new().shd_type(ShdType::Clear).color("auto").fill(
-                                    &self
-                                        .doc
+                                    self.doc
                                         .theme
                                         .primary
                                         .trim_start_matches('#')
@@ -393,10 +392,10 @@ impl<'a> Writer<'a> {
                     .style(table_style)
                     .set_grid(grid)
                     .width(TEXT_WIDTH_TWIPS, WidthType::Dxa);
-                out.push(Item::T(t, true));
+                out.push(Item::T(Box::new(t), true));
                 if let Some(c) = caption {
                     let p = self.para("Caption", c)?;
-                    out.push(Item::P(p));
+                    out.push(Item::p(p));
                 }
             }
             Block::Figure {
@@ -420,11 +419,11 @@ impl<'a> Writer<'a> {
                     }
                     (None, None) => None,
                 };
-                if let Some((bytes, (w_pt, h_pt))) = png {
+                if let Some(png) = png {
                     let max_w = 15.5 * 72.0 / 2.54;
-                    let k = (max_w / w_pt).min(1.0);
+                    let k = (max_w / png.width_pt).min(1.0);
                     self.alts.push(alt.clone());
-                    let pic = self.picture(bytes, w_pt * k, h_pt * k);
+                    let pic = self.picture(png.bytes, png.width_pt * k, png.height_pt * k);
                     let fig = self.style("Figure");
                     let mut p = Paragraph::new()
                         .style(fig)
@@ -434,7 +433,7 @@ impl<'a> Writer<'a> {
                     p = p
                         .add_bookmark_start(id, bookmark_name(anchor))
                         .add_bookmark_end(id);
-                    out.push(Item::P(p));
+                    out.push(Item::p(p));
                 }
                 let mut cap = self.para("Caption", caption)?;
                 if let Some(s) = source {
@@ -446,26 +445,26 @@ impl<'a> Writer<'a> {
                     let label = self.doc.labels.get("note").cloned().unwrap_or_default();
                     cap = cap.add_run(Run::new().add_text(format!("{label} {n}")));
                 }
-                out.push(Item::P(cap));
+                out.push(Item::p(cap));
             }
             Block::Callout { title, blocks, .. } => {
                 let style = self.style("Callout");
                 if let Some(t) = title {
                     let p = self.text_para("CalloutTitle", t);
-                    out.push(Item::P(p));
+                    out.push(Item::p(p));
                 }
                 for b in blocks {
                     if let Block::Paragraph { content, .. } = b {
                         let p =
                             self.inlines(Paragraph::new().style(style), content, Fmt::default())?;
-                        out.push(Item::P(p));
+                        out.push(Item::p(p));
                     } else {
                         self.block(b, out, level)?;
                     }
                 }
                 // A little air after the box.
                 let spacer = self.text_para("Normal", "");
-                out.push(Item::P(spacer.size(8)));
+                out.push(Item::p(spacer.size(8)));
             }
             Block::Facts { items } => {
                 let label_style = self.style("FactLabel");
@@ -495,9 +494,9 @@ impl<'a> Writer<'a> {
                     .style(plain)
                     .set_grid(grid)
                     .width(TEXT_WIDTH_TWIPS, WidthType::Dxa);
-                out.push(Item::T(t, false));
+                out.push(Item::T(Box::new(t), false));
                 let spacer = self.text_para("Normal", "");
-                out.push(Item::P(spacer.size(8)));
+                out.push(Item::p(spacer.size(8)));
             }
             Block::Figures { items } => {
                 let style = self.style("KeyFigures");
@@ -517,7 +516,7 @@ impl<'a> Writer<'a> {
                 let t = Table::without_borders(vec![TableRow::new(cells)])
                     .style(plain)
                     .set_grid(grid);
-                out.push(Item::T(t, false));
+                out.push(Item::T(Box::new(t), false));
             }
             Block::Sources { entries } => {
                 let style = self.style("Bibliography");
@@ -527,12 +526,12 @@ impl<'a> Writer<'a> {
                         .add_run(Run::new().bold().add_text(&e.cite))
                         .add_run(Run::new().add_text(" "));
                     p = self.inlines(p, &e.content, Fmt::default())?;
-                    out.push(Item::P(p));
+                    out.push(Item::p(p));
                 }
             }
             Block::Toc => self.toc(out),
             Block::PageBreak => {
-                out.push(Item::P(
+                out.push(Item::p(
                     Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
                 ));
             }
@@ -552,7 +551,7 @@ impl<'a> Writer<'a> {
             .cloned()
             .unwrap_or_else(|| "Contents".into());
         let heading = self.text_para("TOCHeading", &title);
-        out.push(Item::P(heading));
+        out.push(Item::p(heading));
         let entries: Vec<(u8, String, String)> = self
             .doc
             .blocks
@@ -589,10 +588,10 @@ impl<'a> Writer<'a> {
             if i + 1 == n {
                 p = p.add_run(Run::new().add_field_char(FieldCharType::End, false));
             }
-            out.push(Item::P(p));
+            out.push(Item::p(p));
         }
         if n == 0 {
-            out.push(Item::P(Paragraph::new()));
+            out.push(Item::p(Paragraph::new()));
         }
     }
 
@@ -622,11 +621,17 @@ fn recolor_runs(mut p: Paragraph, color: &str) -> Paragraph {
     p
 }
 
+impl Item {
+    fn p(p: Paragraph) -> Item {
+        Item::P(Box::new(p))
+    }
+}
+
 /// A body element in order.
 enum Item {
-    P(Paragraph),
+    P(Box<Paragraph>),
     /// A table; `true` when its first row is a header that repeats across pages.
-    T(Table, bool),
+    T(Box<Table>, bool),
 }
 
 /// Renders the body; the package step adds styles, headers, footers and properties.
@@ -676,20 +681,20 @@ pub fn build(
     let mut items = Vec::new();
     title_block(&mut w, &mut items)?;
     w.blocks(&doc.blocks, &mut items, 0)?;
-    if doc.kind == crate::cli::Kind::Onepager {
-        if let Some(status) = &doc.meta.status {
-            let p = w.text_para("Note", status);
-            items.push(Item::P(p));
-        }
+    if doc.kind == crate::cli::Kind::Onepager
+        && let Some(status) = &doc.meta.status
+    {
+        let p = w.text_para("Note", status);
+        items.push(Item::p(p));
     }
     let mut docx = std::mem::take(&mut w.docx);
     let mut table_headers = Vec::new();
     for item in items {
         docx = match item {
-            Item::P(p) => docx.add_paragraph(p),
+            Item::P(p) => docx.add_paragraph(*p),
             Item::T(t, header) => {
                 table_headers.push(header);
-                docx.add_table(t)
+                docx.add_table(*t)
             }
         };
     }
@@ -706,28 +711,39 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
     let doc = w.doc;
     let m = &doc.meta;
     if let Some(logo) = &doc.theme.logo {
-        let (png, (wpt, hpt)) = w.backend.image_png(doc, &logo.path, w.assets)?;
+        let png = w.backend.image_png(doc, &logo.path, w.assets)?;
+        let (png, wpt, hpt) = (png.bytes, png.width_pt, png.height_pt);
         let h = 34.0;
         let pic = w.picture(png, wpt * h / hpt.max(1.0), h);
         w.alts.push(logo.alt.clone());
-        items.push(Item::P(Paragraph::new().add_run(Run::new().add_image(pic))));
+        items.push(Item::p(Paragraph::new().add_run(Run::new().add_image(pic))));
     }
-    let mut kicker = m.kicker.clone();
+    let mut k = w.text_para("Kicker", &m.kicker);
     if doc.kind == crate::cli::Kind::Onepager && m.status.is_some() {
-        kicker = format!(
-            "{kicker} · {}",
-            doc.labels.get("illustrative").cloned().unwrap_or_default()
+        // The "illustrative" tag, white on the accent colour as in the PDF.
+        let tag = doc.labels.get("illustrative").cloned().unwrap_or_default();
+        let accent = doc.theme.accent.trim_start_matches('#').to_uppercase();
+        k = k.add_run(Run::new().add_text(" ")).add_run(
+            Run::new()
+                .add_text(format!(" {tag} "))
+                .color("FFFFFF")
+                .size(15)
+                .shading(
+                    Shading::new()
+                        .shd_type(ShdType::Clear)
+                        .color("auto")
+                        .fill(accent),
+                ),
         );
     }
-    let k = w.text_para("Kicker", &kicker);
-    items.push(Item::P(k));
+    items.push(Item::p(k));
     let t = w.text_para("Title", &m.title);
-    items.push(Item::P(t));
+    items.push(Item::p(t));
     match doc.kind {
         crate::cli::Kind::Report => {
             if let Some(s) = &m.subtitle {
                 let p = w.text_para("Subtitle", s);
-                items.push(Item::P(p));
+                items.push(Item::p(p));
             }
             let published = doc
                 .labels
@@ -746,14 +762,15 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
                     .add_run(Run::new().add_break(BreakType::TextWrapping))
                     .add_run(Run::new().add_text(o));
             }
-            items.push(Item::P(p));
+            items.push(Item::p(p));
             if let Some(img) = &m.cover_image {
-                let (png, (wpt, hpt)) = w.backend.image_png(doc, &img.path, w.assets)?;
+                let png = w.backend.image_png(doc, &img.path, w.assets)?;
+                let (png, wpt, hpt) = (png.bytes, png.width_pt, png.height_pt);
                 let k = (12.0 * 72.0 / 2.54 / wpt).min(1.0);
                 w.alts.push(img.alt.clone());
                 let pic = w.picture(png, wpt * k, hpt * k);
                 let fig = w.style("Figure");
-                items.push(Item::P(
+                items.push(Item::p(
                     Paragraph::new()
                         .style(fig)
                         .add_run(Run::new().add_image(pic)),
@@ -761,16 +778,21 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
             }
             if let Some(s) = &m.status {
                 let p = w.text_para("Note", s);
-                items.push(Item::P(p));
+                items.push(Item::p(p));
             }
-            items.push(Item::P(
+            items.push(Item::p(
                 Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
             ));
         }
         _ => {
-            let line = format!("{} · {}", m.assessment_title, m.date);
+            // As under the PDF's title band: the overview's kicker already names the assessment.
+            let line = if doc.kind == crate::cli::Kind::Overview {
+                format!("{} · {}", m.country, m.date)
+            } else {
+                format!("{} · {}", m.assessment_title, m.date)
+            };
             let p = w.text_para("Subtitle", &line);
-            items.push(Item::P(p.size(19)));
+            items.push(Item::p(p.size(19)));
         }
     }
     Ok(())

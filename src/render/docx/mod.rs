@@ -22,13 +22,44 @@ pub fn builtin_reference() -> Reference {
         .expect("the built-in reference document is valid")
 }
 
-/// Renders an IR document as a Word file; returns its bytes and any warnings.
+/// Warnings about a reference document, given once per build: the styles it lacks.
+pub fn reference_warnings(reference: &Reference) -> Vec<Diagnostic> {
+    if reference.builtin {
+        return Vec::new();
+    }
+    let styles = reference
+        .part_of_kind("styles")
+        .and_then(|p| reference.text(&p));
+    match styles {
+        None => vec![Diagnostic::warning(format!(
+            "the reference document {} has no styles; the built-in styles are used",
+            reference.shown
+        ))],
+        Some(s) => {
+            let missing = styles::missing(&s);
+            if missing.is_empty() {
+                return Vec::new();
+            }
+            let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+            vec![Diagnostic::warning(format!(
+                "the reference document {} lacks {} style{} deca uses ({}); the built-in ones are used",
+                reference.shown,
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                list.join(", ")
+            ))
+            .hint("add styles with these ids to the reference document to control their look")]
+        }
+    }
+}
+
+/// Renders an IR document as a Word file.
 pub fn render(
     doc: &ir::Document,
     backend: &Backend,
     assets: &BTreeMap<String, Vec<u8>>,
     reference: &Reference,
-) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let body = body::build(doc, backend, assets)?;
     let builtin = builtin_reference();
     package::assemble(doc, body, reference, &builtin, &backend.created)

@@ -96,7 +96,7 @@ fn patch_pictures(xml: &str, alts: &[String]) -> String {
             .filter_map(|(tag, is_doc)| rest.find(tag).map(|i| (i, *tag, *is_doc)))
             .min_by_key(|x| x.0);
         let Some((i, tag, is_doc)) = next else {
-            out.push_str(&rest);
+            out.push_str(rest);
             break;
         };
         out.push_str(&rest[..i]);
@@ -108,8 +108,10 @@ fn patch_pictures(xml: &str, alts: &[String]) -> String {
             .get(n.saturating_sub(1))
             .map(|a| xml_escape(a))
             .unwrap_or_default();
+        // Body pictures are numbered from 1001, clear of the ids in a reference's headers.
+        let id = 1000 + n;
         out.push_str(&format!(
-            "{tag}id=\"{n}\" name=\"Picture {n}\" descr=\"{alt}\"/>"
+            "{tag}id=\"{id}\" name=\"Picture {n}\" descr=\"{alt}\"/>"
         ));
         rest = &rest[close..];
     }
@@ -271,13 +273,15 @@ fn settings_xml(xml: &str, lang: &str) -> String {
 
 fn remove_element(xml: &str, name: &str) -> String {
     let mut s = xml.to_string();
-    loop {
-        let Some(i) = s.find(&format!("<{name}")) else {
-            break;
-        };
-        let after = &s[i + name.len() + 1..];
+    let open = format!("<{name}");
+    let mut from = 0;
+    while let Some(rel) = s[from..].find(&open) {
+        let i = from + rel;
+        let after = &s[i + open.len()..];
+        // `<w:rsids` must not match `<w:rsidsRoot`.
         if !(after.starts_with(' ') || after.starts_with('>') || after.starts_with('/')) {
-            break;
+            from = i + open.len();
+            continue;
         }
         let open_end = s[i..].find('>').map_or(s.len(), |e| i + e + 1);
         let end = if s[i..open_end].ends_with("/>") {
@@ -289,6 +293,7 @@ fn remove_element(xml: &str, name: &str) -> String {
                 .map_or(s.len(), |e| open_end + e + close.len())
         };
         s.replace_range(i..end, "");
+        from = i;
     }
     s
 }
@@ -314,8 +319,7 @@ pub fn assemble(
     r: &Reference,
     builtin: &Reference,
     created: &str,
-) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut warnings = Vec::new();
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let table_headers = body.table_headers.clone();
     let alts = body.alts.clone();
     let needed = body.styles.clone();
@@ -369,23 +373,10 @@ pub fn assemble(
         .unwrap_or_default();
     let ref_styles = r.part_of_kind("styles").and_then(|p| r.text(&p));
     let mut styles_xml = match ref_styles {
-        Some(s) => {
-            let (merged, added) = styles::merge(&s, &builtin_styles, &needed);
-            for id in added {
-                warnings.push(
-                    Diagnostic::warning(format!("the reference document {} has no style `{id}`; the built-in style is used", r.shown))
-                        .hint(format!("add a style with the id `{id}` to the reference document to control its look")),
-                );
-            }
-            merged
-        }
-        None => {
-            warnings.push(Diagnostic::warning(format!(
-                "the reference document {} has no styles; the built-in styles are used",
-                r.shown
-            )));
-            builtin_styles.clone()
-        }
+        // The reference's numbering part is not carried over (deca writes its own lists), so
+        // its styles must not point into it.
+        Some(s) => styles::merge(&styles::strip_numbering(&s), &builtin_styles, &needed).0,
+        None => builtin_styles.clone(),
     };
     if r.builtin {
         styles_xml = styles::brand(&styles_xml, &doc.theme);
@@ -494,10 +485,21 @@ pub fn assemble(
     );
 
     // docx-rs's picture and link relationships, and its media.
-    for dr in reference::parse_rels(&x.document_rels) {
-        if matches!(dr.short_kind(), "image" | "hyperlink") {
-            rels.push(rel(&dr.id, dr.short_kind(), &dr.target, dr.external));
-        }
+    // docx-rs keeps these in hash order; sort them so the part is the same every run.
+    let mut own: Vec<reference::Rel> = reference::parse_rels(&x.document_rels)
+        .into_iter()
+        .filter(|dr| matches!(dr.short_kind(), "image" | "hyperlink"))
+        .collect();
+    own.sort_by_key(|dr| {
+        let digits: String = dr.id.chars().filter(char::is_ascii_digit).collect();
+        (
+            dr.short_kind().to_string(),
+            digits.parse::<u64>().unwrap_or(0),
+            dr.id.clone(),
+        )
+    });
+    for dr in own {
+        rels.push(rel(&dr.id, dr.short_kind(), &dr.target, dr.external));
     }
     for (name, bytes) in &x.media {
         parts.insert(format!("word/media/{name}.png"), bytes.clone());
@@ -546,12 +548,11 @@ pub fn assemble(
             .collect::<String>()
     );
 
-    let bytes = zip_parts(&types, &parts).map_err(|e| {
+    zip_parts(&types, &parts).map_err(|e| {
         vec![Diagnostic::error(format!(
             "failed to write the Word package ({e})"
         ))]
-    })?;
-    Ok((bytes, warnings))
+    })
 }
 
 fn media_type(ext: &str) -> String {
@@ -595,7 +596,7 @@ mod tests {
         let out = patch_pictures(x, &["A & B".into(), "C".into()]);
         assert_eq!(
             out,
-            r#"<wp:docPr id="1" name="Picture 1" descr="A &amp; B"/><pic:cNvPr id="1" name="Picture 1" descr="A &amp; B"/><wp:docPr id="2" name="Picture 2" descr="C"/><pic:cNvPr id="2" name="Picture 2" descr="C"/>"#
+            r#"<wp:docPr id="1001" name="Picture 1" descr="A &amp; B"/><pic:cNvPr id="1001" name="Picture 1" descr="A &amp; B"/><wp:docPr id="1002" name="Picture 2" descr="C"/><pic:cNvPr id="1002" name="Picture 2" descr="C"/>"#
         );
     }
 

@@ -132,13 +132,10 @@ pub fn read(bytes: &[u8], shown: &str, builtin: bool) -> Result<Reference, Diagn
 
 /// Entry names stay relative and inside the package.
 fn safe_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('/')
-        && !name.starts_with('\\')
-        && !name.contains('\\')
-        && !name.contains('\0')
-        && !(name.len() > 1 && name.as_bytes()[1] == b':')
-        && name.split('/').all(|seg| seg != ".." && seg != ".")
+    let drive_letter = name.len() > 1 && name.as_bytes()[1] == b':';
+    let absolute = name.starts_with('/') || drive_letter;
+    let odd = name.is_empty() || name.contains('\\') || name.contains('\0');
+    !absolute && !odd && name.split('/').all(|seg| seg != ".." && seg != ".")
 }
 
 /// Every XML part must be well-formed and free of DTDs and entity declarations.

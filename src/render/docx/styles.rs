@@ -36,12 +36,12 @@ fn with_bases(builtin: &str, ids: &[&str]) -> Vec<String> {
         if out.contains(&id) {
             continue;
         }
-        if let Some(el) = style_element(builtin, &id) {
-            if let Some(i) = el.find("<w:basedOn w:val=\"") {
-                let s = i + "<w:basedOn w:val=\"".len();
-                if let Some(l) = el[s..].find('"') {
-                    queue.push(el[s..s + l].to_string());
-                }
+        if let Some(el) = style_element(builtin, &id)
+            && let Some(i) = el.find("<w:basedOn w:val=\"")
+        {
+            let s = i + "<w:basedOn w:val=\"".len();
+            if let Some(l) = el[s..].find('"') {
+                queue.push(el[s..s + l].to_string());
             }
         }
         out.push(id);
@@ -72,6 +72,65 @@ pub fn merge(reference: &str, builtin: &str, needed: &[&str]) -> (String, Vec<St
     };
     added.sort();
     (merged, added)
+}
+
+/// Every style id the DOCX body can use (see `body.rs`), with the bases they inherit from in the
+/// built-in reference: a reference document lacking one gets the built-in style.
+pub const USED: &[&str] = &[
+    "Normal",
+    "DefaultParagraphFont",
+    "TableNormal",
+    "Title",
+    "Subtitle",
+    "Kicker",
+    "Heading1",
+    "Heading2",
+    "Heading3",
+    "Lead",
+    "Note",
+    "Caption",
+    "Figure",
+    "ListParagraph",
+    "Callout",
+    "CalloutTitle",
+    "KeyFigures",
+    "KeyFigure",
+    "Fact",
+    "FactLabel",
+    "Bibliography",
+    "TableText",
+    "TOCHeading",
+    "TOC1",
+    "TOC2",
+    "Hyperlink",
+    "FootnoteText",
+    "FootnoteReference",
+    "DecaTable",
+    "DecaPlain",
+];
+
+/// The styles of `USED` a reference lacks.
+pub fn missing(reference: &str) -> Vec<String> {
+    let have = style_ids(reference);
+    let mut out: Vec<String> = USED
+        .iter()
+        .filter(|id| !have.iter().any(|h| h == *id))
+        .map(|id| id.to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Removes numbering references (`w:numPr`) from style definitions.
+pub fn strip_numbering(xml: &str) -> String {
+    let mut s = xml.to_string();
+    while let Some(i) = s.find("<w:numPr>") {
+        let end = s[i..]
+            .find("</w:numPr>")
+            .map_or(s.len(), |e| i + e + "</w:numPr>".len());
+        s.replace_range(i..end, "");
+    }
+    s
 }
 
 /// Word names of the bundled fonts: their metric-compatible twins, so a document laid out for

@@ -17,23 +17,35 @@ pub fn convert(world: &DecaWorld, diags: &[SourceDiagnostic]) -> Vec<Diagnostic>
 }
 
 fn one(world: &DecaWorld, d: &SourceDiagnostic) -> Diagnostic {
-    let message = lowercase_first(&d.message);
+    let mut message = lowercase_first(&d.message);
+    let escapes = message.contains("would escape the project root");
+    if escapes {
+        // Typst's hint speaks of its CLI's `--root`; deca has no such thing.
+        message = format!(
+            "access denied: {}",
+            message.replace("the project root", "the templates folder")
+        );
+    }
     let mut out = match d.severity {
         Severity::Error => Diagnostic::error(message),
         Severity::Warning => Diagnostic::warning(message),
     };
-    if let Some(id) = d.span.id() {
-        if let (Ok(source), Some(range)) = (world.source(id), world.range(d.span)) {
-            let path = DecaWorld::template_path(id).unwrap_or_default();
-            let shown = match world.template_origin(&path) {
-                Some(Origin::Override { path, .. }) => path.display().to_string(),
-                _ => format!("<built-in>/templates/{path}"),
-            };
-            let file = SourceFile::new(shown, Arc::<str>::from(source.text()));
-            out = out.at(Location::new(&file, range.start, range.end));
-        }
+    if let Some(id) = d.span.id()
+        && let (Ok(source), Some(range)) = (world.source(id), world.range(d.span))
+    {
+        let path = DecaWorld::template_path(id).unwrap_or_default();
+        let shown = match world.template_origin(&path) {
+            Some(Origin::Override { path, .. }) => path.display().to_string(),
+            _ => format!("<built-in>/templates/{path}"),
+        };
+        let file = SourceFile::new(shown, Arc::<str>::from(source.text()));
+        out = out.at(Location::new(&file, range.start, range.end));
     }
-    let mut hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
+    let mut hints: Vec<String> = if escapes {
+        Vec::new()
+    } else {
+        d.hints.iter().map(|h| h.v.to_string()).collect()
+    };
     if out.message.contains("access denied") || out.message.contains("failed to load file") {
         hints.push(
             "templates can read only files inside the templates folder, /ir.json and /assets/"

@@ -131,13 +131,11 @@ fn measure(doc: &PagedDocument, scale: f64) -> Overflow {
     };
     let field = fields
         .iter()
-        .filter(|m| m.page == 1 && as_string(&m.value).as_deref() != Some("end"))
-        .last()
+        .rfind(|m| m.page == 1 && as_string(&m.value).as_deref() != Some("end"))
         .and_then(|m| as_string(&m.value));
     let row = rows
         .iter()
-        .filter(|m| m.page == 1)
-        .last()
+        .rfind(|m| m.page == 1)
         .and_then(|m| match m.value {
             Value::Int(i) => usize::try_from(i).ok(),
             _ => None,

@@ -24,6 +24,13 @@ use world::{DecaWorld, Shared};
 
 pub use diagnostics::convert as convert_diagnostics;
 
+/// A page rendered to PNG, with its size in points.
+pub struct Png {
+    pub bytes: Vec<u8>,
+    pub width_pt: f64,
+    pub height_pt: f64,
+}
+
 /// Settings shared by every Typst compilation of a build.
 #[derive(Clone)]
 pub struct Backend {
@@ -134,7 +141,7 @@ impl Backend {
         })?;
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
-            creator: Smart::Custom(Some(format!("deca {}", env!("CARGO_PKG_VERSION")).into())),
+            creator: Smart::Custom(Some(format!("deca {}", env!("CARGO_PKG_VERSION")))),
             timestamp: Some(self.timestamp),
             standards,
             tagged: true,
@@ -186,7 +193,7 @@ impl Backend {
         &self,
         figure: &serde_json::Value,
         assets: &BTreeMap<String, Vec<u8>>,
-    ) -> Result<(Vec<u8>, (f64, f64)), Vec<Diagnostic>> {
+    ) -> Result<Png, Vec<Diagnostic>> {
         let json = serde_json::to_vec(figure).expect("chart serializes");
         let compiled = self.compile_with("typst/chart-image.typ", json, assets)?;
         let page = compiled
@@ -205,7 +212,11 @@ impl Backend {
                 "failed to encode chart PNG ({e})"
             ))]
         })?;
-        Ok((png, (size.x.to_pt(), size.y.to_pt())))
+        Ok(Png {
+            bytes: png,
+            width_pt: size.x.to_pt(),
+            height_pt: size.y.to_pt(),
+        })
     }
 }
 
@@ -216,7 +227,7 @@ impl Backend {
         _doc: &ir::Document,
         path: &str,
         assets: &BTreeMap<String, Vec<u8>>,
-    ) -> Result<(Vec<u8>, (f64, f64)), Vec<Diagnostic>> {
+    ) -> Result<Png, Vec<Diagnostic>> {
         let json =
             serde_json::to_vec(&serde_json::json!({ "image": path })).expect("request serializes");
         let compiled = self.compile_with("typst/image-png.typ", json, assets)?;
@@ -237,7 +248,11 @@ impl Backend {
                     "failed to encode image PNG ({e})"
                 ))]
             })?;
-        Ok((png, (size.x.to_pt(), size.y.to_pt())))
+        Ok(Png {
+            bytes: png,
+            width_pt: size.x.to_pt(),
+            height_pt: size.y.to_pt(),
+        })
     }
 }
 

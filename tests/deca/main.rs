@@ -1,0 +1,11 @@
+//! deca's integration suite: one test binary that runs the real `deca` binary on fixture
+//! folders copied to temporary directories, and the library on the bundled Peru data.
+
+mod common;
+
+mod check;
+mod docx;
+mod hostile;
+mod pdf;
+mod pipeline;
+mod spanish;

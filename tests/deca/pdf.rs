@@ -1,0 +1,359 @@
+//! PDF output: every kind builds, one-pagers and the overview are one page, the text is there,
+//! readers accept the files, data stays literal, builds are deterministic, and failures
+//! (template errors, overflowing one-pagers) are reported and change nothing.
+
+use crate::common::*;
+
+#[test]
+fn every_kind_builds_and_one_page_documents_are_one_page() {
+    let out = peru_build();
+    let m = manifest(out);
+    let artifacts = m["artifacts"].as_array().unwrap();
+    // 2 languages × (report + 3 briefs + 10 one-pagers + overview) × 2 formats.
+    assert_eq!(artifacts.len(), 2 * 15 * 2);
+    for a in artifacts {
+        let pages = a["pages"].as_u64().unwrap();
+        match a["kind"].as_str().unwrap() {
+            "onepager" | "overview" => assert_eq!(pages, 1, "{}", a["path"]),
+            "brief" => assert!((2..=4).contains(&pages), "{} has {pages} pages", a["path"]),
+            "report" => assert!(pages >= 20, "{} has {pages} pages", a["path"]),
+            k => panic!("unexpected kind {k}"),
+        }
+    }
+    if have(&["pdfinfo"]) {
+        for a in artifacts.iter().filter(|a| a["format"] == "pdf") {
+            let o = std::process::Command::new("pdfinfo")
+                .arg(out.join(a["path"].as_str().unwrap()))
+                .output()
+                .unwrap();
+            let info = String::from_utf8_lossy(&o.stdout);
+            assert!(
+                info.contains(&format!("Pages:           {}\n", a["pages"])),
+                "{}: {info}",
+                a["path"]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_report_holds_every_finding_and_recommendation() {
+    if !have(&["pdftotext"]) {
+        return;
+    }
+    let text = pdf_text(&peru_build().join("peru/en/report.pdf"));
+    for needle in [
+        "Executive summary",
+        "Contents",
+        "Finding 1: Thirty years of steady digital progress have left Peru with a landscape of contrasts.",
+        "Finding 8:",
+        "Recommendation 1: Back affordable connectivity models for Amazon and Andean communities",
+        "Recommendation 10:",
+        "Annex: Sources",
+        "Pillar 2: Digital Society, Rights, and Governance",
+        "The recommendations in this edition are illustrative",
+        "63 key informant interviews",
+        "Page 3 of",
+    ] {
+        assert!(text.contains(needle), "report lacks {needle:?}");
+    }
+    // A recommendation shows the findings it answers with their pages in the report.
+    assert!(text.contains("Answers Finding 3: The Amazon rainforest and the Andes defeat the usual models for connecting rural areas. (p. "), "cross-reference with page missing");
+}
+
+#[test]
+fn one_pagers_cite_the_report_pages_of_their_findings() {
+    if !have(&["pdftotext"]) {
+        return;
+    }
+    let text = pdf_text(&peru_build().join("peru/en/onepager-rural-connectivity-models.pdf"));
+    assert!(text.contains("Why it matters"), "{text}");
+    assert!(text.contains("Who should act"), "{text}");
+    assert!(text.contains("(report, p. "), "{text}");
+    assert!(text.contains("RECOMMENDATION 1"), "{text}");
+}
+
+#[test]
+fn readers_accept_every_pdf() {
+    if !have(&["qpdf", "pdffonts", "pdfinfo"]) {
+        return;
+    }
+    let out = peru_build();
+    for a in manifest(out)["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["format"] == "pdf")
+    {
+        let path = out.join(a["path"].as_str().unwrap());
+        let q = std::process::Command::new("qpdf")
+            .arg("--check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            q.status.success(),
+            "qpdf rejects {}: {}",
+            path.display(),
+            stdout(&q)
+        );
+        let f = std::process::Command::new("pdffonts")
+            .arg(&path)
+            .output()
+            .unwrap();
+        for line in stdout(&f).lines().skip(2) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let emb = cols[cols.len() - 5];
+            assert_eq!(
+                emb,
+                "yes",
+                "font not embedded in {}: {line}",
+                path.display()
+            );
+        }
+        let i = std::process::Command::new("pdfinfo")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let info = stdout(&i);
+        assert!(
+            info.contains("Tagged:          yes"),
+            "{}: {info}",
+            path.display()
+        );
+        assert!(
+            info.lines()
+                .any(|l| l.starts_with("Title:") && l.len() > 20),
+            "{}: {info}",
+            path.display()
+        );
+        // PDF/UA-1 and PDF/A-2a claims in the XMP metadata.
+        let bytes = std::fs::read(&path).unwrap();
+        let raw = String::from_utf8_lossy(&bytes);
+        assert!(
+            raw.contains("<pdfuaid:part>1</pdfuaid:part>"),
+            "{} lacks the PDF/UA claim",
+            path.display()
+        );
+        assert!(
+            raw.contains("<pdfaid:part>2</pdfaid:part>")
+                && raw.contains("<pdfaid:conformance>A</pdfaid:conformance>"),
+            "{} lacks the PDF/A-2a claim",
+            path.display()
+        );
+        assert!(
+            raw.contains("<dc:language>") || raw.contains("/Lang"),
+            "{} has no language",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn builds_are_byte_identical_and_independent_of_the_working_directory() {
+    let tmp = fixture(None);
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    let o = run(
+        tmp.path(),
+        &["build", "demo", "--out", a.to_str().unwrap(), "-q"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // From another folder, with absolute paths and one job.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    let o = run(
+        elsewhere.path(),
+        &[
+            "build",
+            demo.to_str().unwrap(),
+            "--out",
+            b.to_str().unwrap(),
+            "-q",
+            "--jobs",
+            "1",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fa = files_under(&a);
+    assert_eq!(fa, files_under(&b));
+    assert!(fa.len() > 10);
+    for f in fa {
+        assert!(
+            std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(),
+            "{} differs between runs",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn source_date_epoch_sets_the_document_date() {
+    let tmp = fixture(None);
+    let out = tmp.path().join("out");
+    let o = bin()
+        .current_dir(tmp.path())
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .args([
+            "build",
+            "demo",
+            "--kind",
+            "overview",
+            "--lang",
+            "en",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let raw = String::from_utf8_lossy(&std::fs::read(out.join("demo/en/overview.pdf")).unwrap())
+        .into_owned();
+    assert!(
+        raw.contains("/CreationDate(D:20231114221320Z"),
+        "the PDF is not dated by SOURCE_DATE_EPOCH"
+    );
+    assert!(
+        raw.contains("<xmp:CreateDate>2023-11-14T22:13:20+00:00</xmp:CreateDate>"),
+        "the XMP is not dated by SOURCE_DATE_EPOCH"
+    );
+    let docx = zip_parts(&std::fs::read(out.join("demo/en/overview.docx")).unwrap());
+    assert!(String::from_utf8_lossy(&docx["docProps/core.xml"]).contains("2023-11-14T22:13:20Z"));
+}
+
+#[test]
+fn a_broken_template_is_reported_at_its_line_and_changes_nothing() {
+    let tmp = fixture(None);
+    let out = tmp.path().join("out");
+    let o = run(
+        tmp.path(),
+        &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&out)
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(out.join(&f)).unwrap();
+            (f, b)
+        })
+        .collect();
+    let templates = tmp.path().join("demo/templates/typst");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("overview.typ"),
+        "#import \"common/theme.typ\": *\n\n#let x = (1, 2\n#undefined-function()\n",
+    )
+    .unwrap();
+    let o = run(
+        tmp.path(),
+        &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("--> demo/templates/typst/overview.typ:3:10"),
+        "{err}"
+    );
+    assert!(err.contains("error: "), "{err}");
+    let after: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&out)
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(out.join(&f)).unwrap();
+            (f, b)
+        })
+        .collect();
+    assert!(before == after, "a failed build changed the output folder");
+}
+
+#[test]
+fn a_one_pager_that_cannot_fit_names_the_field_to_shorten() {
+    let tmp = fixture(None);
+    let p = tmp.path().join("demo/recommendations.yaml");
+    let long = "Villages are half offline, and every month without a connection widens the gap in services, prices and voice. ".repeat(70);
+    edit(
+        &p,
+        "      en: Villages are half offline [@stats-office].",
+        &format!("      en: {long}"),
+    );
+    let out = tmp.path().join("out");
+    let o = run(
+        tmp.path(),
+        &[
+            "build",
+            "demo",
+            "--kind",
+            "onepager",
+            "--lang",
+            "en",
+            "--format",
+            "pdf",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: recommendation `village-access` (en) does not fit on one page: even at 82% text size it overflows by about "),
+        "{err}"
+    );
+    assert!(err.contains("from field `rationale` on"), "{err}");
+    assert!(err.contains("--> demo/recommendations.yaml:9:7"), "{err}");
+    assert!(err.contains("shorten `rationale`"), "{err}");
+    assert!(!out.join("demo").exists(), "a failed build wrote documents");
+}
+
+#[test]
+fn long_content_shrinks_to_fit_on_one_page() {
+    let tmp = fixture(None);
+    let p = tmp.path().join("demo/recommendations.yaml");
+    let longer = "Villages are half offline, and every month without a connection widens the gap in services, prices and voice. ".repeat(45);
+    edit(
+        &p,
+        "      en: Villages are half offline [@stats-office].",
+        &format!("      en: {longer}"),
+    );
+    let out = tmp.path().join("out");
+    let o = run(
+        tmp.path(),
+        &[
+            "build",
+            "demo",
+            "--recommendation",
+            "village-access",
+            "--lang",
+            "en",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let m = manifest(&out);
+    for a in m["artifacts"].as_array().unwrap() {
+        assert_eq!(a["pages"], 1);
+        let scale = a["text-scale"].as_f64().expect("the text was shrunk");
+        assert!((0.82..1.0).contains(&scale), "{scale}");
+    }
+    // Text at full size carries no scale.
+    let o = run(
+        tmp.path(),
+        &[
+            "build",
+            "demo",
+            "--recommendation",
+            "payment-rails",
+            "--lang",
+            "en",
+            "--format",
+            "pdf",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(manifest(&out)["artifacts"][0].get("text-scale").is_none());
+}

@@ -1,0 +1,202 @@
+//! The Spanish edition and charts: no fallbacks for Peru, Spanish labels, dates and numbers in
+//! both formats, chart alt text in the PDF structure and the DOCX.
+
+use crate::common::*;
+
+#[test]
+fn spanish_documents_build_without_fallback_warnings() {
+    let tmp = peru();
+    let o = run(
+        tmp.path(),
+        &[
+            "build", "peru", "--lang", "es", "--strict", "--json", "--out", "out",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let warnings: Vec<String> = stdout(&o)
+        .lines()
+        .filter(|l| l.contains("\"event\":\"warning\""))
+        .map(str::to_string)
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn spanish_labels_dates_and_numbers_appear_in_both_formats() {
+    if !have(&["pdftotext"]) {
+        return;
+    }
+    let out = peru_build();
+    let pdf = pdf_text(&out.join("peru/es/report.pdf"));
+    for needle in [
+        "Resumen ejecutivo",
+        "Contenido",
+        "Hallazgo 1:",
+        "Recomendación 1:",
+        "30 de septiembre de 2022",
+        "Página 3 de",
+        "Anexo: Fuentes",
+        "89,2 %",
+        "Gráfico 1.",
+        "Fuente:",
+    ] {
+        assert!(
+            pdf.contains(needle),
+            "the Spanish report PDF lacks {needle:?}"
+        );
+    }
+    let docx: String = docx_paragraphs(&std::fs::read(out.join("peru/es/report.docx")).unwrap())
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for needle in [
+        "Resumen ejecutivo",
+        "Hallazgo 1:",
+        "Publicado el 30 de septiembre de 2022",
+        "Gráfico 1.",
+        "Anexo: Fuentes",
+    ] {
+        assert!(
+            docx.contains(needle),
+            "the Spanish report DOCX lacks {needle:?}"
+        );
+    }
+    let footer = String::from_utf8(
+        zip_parts(&std::fs::read(out.join("peru/es/report.docx")).unwrap())["word/footer1.xml"]
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        footer.contains("Página </w:t>")
+            && footer.contains(" PAGE ")
+            && footer.contains(" de </w:t>"),
+        "{footer}"
+    );
+    let styles = String::from_utf8(
+        zip_parts(&std::fs::read(out.join("peru/es/report.docx")).unwrap())["word/styles.xml"]
+            .clone(),
+    )
+    .unwrap();
+    assert!(styles.contains("<w:lang w:val=\"es-PE\""));
+}
+
+#[test]
+fn chart_alt_text_is_in_the_pdf_structure_and_the_docx() {
+    let out = peru_build();
+    let docx = String::from_utf8(zip_parts(&std::fs::read(out.join("peru/es/brief-integrity.docx")).unwrap())["word/document.xml"].clone()).unwrap();
+    assert!(docx.contains(" descr=\""), "no alt text in the DOCX");
+    let alt_start = docx.find(" descr=\"").unwrap() + 8;
+    let alt = &docx[alt_start..alt_start + docx[alt_start..].find('"').unwrap()];
+    assert!(alt.len() > 40, "{alt}");
+    if !have(&["qpdf"]) {
+        return;
+    }
+    // Uncompressed, the structure tree shows the figure's /Alt.
+    let tmp = tempfile::tempdir().unwrap();
+    let qdf = tmp.path().join("q.pdf");
+    let o = std::process::Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(out.join("peru/es/brief-integrity.pdf"))
+        .arg(&qdf)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    assert!(raw.contains("/Alt"), "no /Alt in the PDF structure");
+    assert!(raw.contains("/S /Figure"), "no Figure structure element");
+}
+
+#[test]
+fn generated_alt_text_reads_the_values() {
+    let tmp = fixture(None);
+    let o = run(
+        tmp.path(),
+        &[
+            "build", "demo", "--kind", "brief", "--format", "docx", "--lang", "en", "--out", "out",
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let docx =
+        String::from_utf8(
+            zip_parts(&std::fs::read(tmp.path().join("out/demo/en/brief-integrity.docx")).unwrap())
+                ["word/document.xml"]
+                .clone(),
+        )
+        .unwrap();
+    assert!(
+        docx.contains("descr=\"Bar chart: Internet use by area. Cities 90%, Villages 50%.\""),
+        "{}",
+        &docx[docx.find("descr").unwrap()..][..120]
+    );
+    let o = run(
+        tmp.path(),
+        &[
+            "build", "demo", "--kind", "brief", "--format", "docx", "--lang", "es", "--out", "out",
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let docx =
+        String::from_utf8(
+            zip_parts(&std::fs::read(tmp.path().join("out/demo/es/brief-integrity.docx")).unwrap())
+                ["word/document.xml"]
+                .clone(),
+        )
+        .unwrap();
+    assert!(docx.contains("descr=\"Gráfico de barras: Uso de internet por área. Ciudades 90\u{a0}%, Aldeas 50\u{a0}%.\""), "{}", &docx[docx.find("descr").unwrap()..][..120]);
+}
+
+#[test]
+fn a_new_language_can_be_added_with_a_locale_file() {
+    let tmp = fixture(None);
+    edit(
+        &tmp.path().join("demo/assessment.yaml"),
+        "languages: [en, es]",
+        "languages: [en, es, fr]",
+    );
+    let locales = tmp.path().join("demo/templates/locales");
+    std::fs::create_dir_all(&locales).unwrap();
+    let en = String::from_utf8(
+        deca::templates::TemplateSet::builtin()
+            .get("locales/en.yaml")
+            .unwrap()
+            .bytes
+            .to_vec(),
+    )
+    .unwrap();
+    let fr = en
+        .replace("name: English", "name: Français")
+        .replace("  contents: Contents", "  contents: Sommaire")
+        .replace("region: US", "region: FR");
+    std::fs::write(locales.join("fr.yaml"), fr).unwrap();
+    let o = run(
+        tmp.path(),
+        &[
+            "build", "demo", "--lang", "fr", "--kind", "report", "--format", "docx", "--out",
+            "out", "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let paras =
+        docx_paragraphs(&std::fs::read(tmp.path().join("out/demo/fr/report.docx")).unwrap());
+    assert!(
+        paras
+            .iter()
+            .any(|(s, t)| s == "TOCHeading" && t == "Sommaire"),
+        "{paras:?}"
+    );
+    // Without a locale file, the language is an error that says what to add.
+    std::fs::remove_file(locales.join("fr.yaml")).unwrap();
+    let o = run(
+        tmp.path(),
+        &["build", "demo", "--lang", "fr", "--out", "out", "-q"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error: no labels for language `fr`"),
+        "{}",
+        stderr(&o)
+    );
+}
