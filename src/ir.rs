@@ -155,8 +155,13 @@ pub enum Block {
     Figures { items: Vec<KeyFigure> },
     /// The list of sources.
     Sources { entries: Vec<SourceEntry> },
-    /// The table of contents.
-    Toc,
+    /// The table of contents. `pages` gives the PDF's page of each anchor when known, for
+    /// formats that cannot paginate themselves (a Word file shows them until Word updates the
+    /// field); the PDF computes its own.
+    Toc {
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        pages: BTreeMap<String, usize>,
+    },
     /// Start a new page.
     PageBreak,
     /// Marks where a data field begins, so an overflow can be traced to it.
@@ -202,6 +207,17 @@ pub struct Chart {
     pub series: Vec<ChartSeries>,
     /// `percent`, `number` or `decimal`.
     pub format: String,
+    /// Top of the value axis.
+    pub max: f64,
+    /// Gridlines and their labels, formatted for the language.
+    pub ticks: Vec<Tick>,
+}
+
+/// One gridline of a chart's value axis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tick {
+    pub value: f64,
+    pub label: String,
 }
 
 /// One series of a chart, with its values formatted for the language.

@@ -35,10 +35,12 @@ pub enum Resolved {
     Missing,
 }
 
-/// Whether XML 1.0 can carry a character (Word files are XML; PDFs have no use for control
+/// Whether documents can carry a character (Word files are XML; PDFs have no use for control
 /// characters either).
 pub fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    // XML 1.0's characters, less the C1 controls and DEL it discourages: control characters
+    // carry no text, and renderers drop them unpredictably.
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// The characters of `s` that no document can carry.

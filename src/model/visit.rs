@@ -89,6 +89,8 @@ pub fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
         }
         w.plain("status".into(), &m.status);
         for (i, t) in m.team.iter().enumerate() {
+            // A person's name needs no translation; a descriptive one ("Assessment team") may
+            // still carry one, and it is used when present.
             w.untranslated(format!("team[{i}].name"), &t.name);
             if let Some(r) = &t.role {
                 w.plain(format!("team[{i}].role"), r);
@@ -182,12 +184,14 @@ pub fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
         w.kind = FileKind::Sources;
         for s in ss {
             let base = format!("sources[{}]", s.id.value);
-            // Bibliographic data is cited as published, in its own language.
-            w.untranslated(format!("{base}.publisher"), &s.publisher);
+            // Publishers and titles may be descriptions written for this edition (a press
+            // report's subject, an agency's English name), so they are translatable; a work's
+            // own title can stay one string in its language.
+            w.plain(format!("{base}.publisher"), &s.publisher);
             if let Some(a) = &s.author {
                 w.untranslated(format!("{base}.author"), a);
             }
-            w.untranslated(format!("{base}.title"), &s.title);
+            w.plain(format!("{base}.title"), &s.title);
             // The citation label can be descriptive ("DECA summary"), so it is translated.
             if let Some(c) = &s.cite_as {
                 w.plain(format!("{base}.cite-as"), c);

@@ -92,8 +92,17 @@ impl<'a> Ctx<'a> {
         &self.locale.lang
     }
 
-    /// Plain text in this language (falling back to the default language).
+    /// Plain text in this language (falling back to the default language), its white space
+    /// folded: a title written over two YAML lines is one line of text.
     pub fn t(&self, text: &Text) -> String {
+        self.source_text(text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The text as written, line breaks kept (rich text is parsed from it).
+    fn source_text(&self, text: &Text) -> String {
         text.get(self.lang(), self.a.default_lang()).0.into_owned()
     }
 
@@ -107,13 +116,13 @@ impl<'a> Ctx<'a> {
 
     /// Rich text as IR blocks, with citation labels filled in.
     pub fn blocks(&self, r: &Rich) -> Vec<Block> {
-        let parsed = rich::parse(&self.t(r));
+        let parsed = rich::parse(&self.source_text(r));
         parsed.blocks.iter().map(|b| self.block(b)).collect()
     }
 
     /// Rich text as one run of inlines (for summaries and list items).
     pub fn inlines(&self, r: &Rich) -> Vec<Inline> {
-        let parsed = rich::parse(&self.t(r));
+        let parsed = rich::parse(&self.source_text(r));
         self.fill(rich::single_paragraph(&parsed.blocks))
     }
 
@@ -249,10 +258,13 @@ impl<'a> Ctx<'a> {
             Some(a) => self.t(&a.value),
             None => self.generated_alt(&chart),
         };
+        // The citation label, as in the text; the annex gives the full reference.
         let source = self.a.source(&ind.source.value).map(|s| {
-            let mut v = vec![Inline::text(format!("{} ", self.label("source")))];
-            v.push(Inline::text(self.source_short(s)));
-            v
+            vec![Inline::text(format!(
+                "{} {}",
+                self.label("source"),
+                self.cite_label(&s.id.value)
+            ))]
         });
         Block::Figure {
             caption: vec![Inline::text(format!(
@@ -269,15 +281,6 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// "INEI, Title (2023)" for chart source lines.
-    fn source_short(&self, s: &raw::Source) -> String {
-        let mut out = format!("{}, {}", self.t(&s.publisher.value), self.t(&s.title.value));
-        if let Some(y) = &s.year {
-            out.push_str(&format!(" ({})", y.value));
-        }
-        out
-    }
-
     /// The chart data of an indicator, with values formatted for the language.
     pub fn chart(&self, ind: &raw::Indicator) -> Chart {
         let all: Vec<f64> = ind
@@ -286,7 +289,20 @@ impl<'a> Ctx<'a> {
             .flat_map(|s| s.values.value.iter().filter_map(|v| v.value))
             .collect();
         let decimals = i18n::decimals_needed(&all, ind.format);
+        let vmax = all.iter().cloned().fold(0.0, f64::max);
+        let (max, step) = axis(vmax, ind.format);
+        let step_decimals = i18n::decimals_needed(&[step], raw::ValueFormat::Number);
+        let ticks = (0..)
+            .map(|k| k as f64 * step)
+            .take_while(|v| *v <= max + step / 1000.0)
+            .map(|value| ir::Tick {
+                value,
+                label: self.locale.value(value, ind.format, step_decimals),
+            })
+            .collect();
         Chart {
+            max,
+            ticks,
             kind: match ind.chart.value {
                 ChartKind::Bar => "bar",
                 ChartKind::HorizontalBar => "horizontal-bar",
@@ -360,14 +376,20 @@ impl<'a> Ctx<'a> {
     /// Metadata shared by every kind; each kind sets its own title and description.
     pub fn meta(&self, title: String, kicker: String, description: String) -> ir::Meta {
         let m = &self.a.meta;
-        let author = match &self.a.theme.organization {
-            Some(o) => self.t(&o.value),
-            None => m
-                .team
+        // The people who wrote it; the organisation when no team is named.
+        let author = if m.team.is_empty() {
+            self.a
+                .theme
+                .organization
+                .as_ref()
+                .map(|o| self.t(&o.value))
+                .unwrap_or_default()
+        } else {
+            m.team
                 .iter()
                 .map(|t| self.t(&t.name.value))
                 .collect::<Vec<_>>()
-                .join(", "),
+                .join(", ")
         };
         ir::Meta {
             title,
@@ -444,6 +466,29 @@ impl<'a> Ctx<'a> {
             scale: 1.0,
         }
     }
+}
+
+/// The top of a value axis and its step: round numbers, with room above the tallest value for
+/// its label. Percentages that reach past 60 run to 100, so shares are not exaggerated.
+pub fn axis(vmax: f64, format: raw::ValueFormat) -> (f64, f64) {
+    if format == raw::ValueFormat::Percent && vmax > 60.0 && vmax <= 100.0 {
+        return (100.0, 25.0);
+    }
+    if vmax <= 0.0 || !vmax.is_finite() {
+        return (1.0, 0.25);
+    }
+    let raw_step = vmax / 4.0;
+    let mag = 10f64.powf(raw_step.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw_step)
+        .unwrap_or(10.0 * mag);
+    let mut max = (vmax / step).ceil() * step;
+    if vmax / max > 0.92 {
+        max += step;
+    }
+    (max, step)
 }
 
 /// A heading block.

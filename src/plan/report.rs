@@ -105,7 +105,12 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
         b.extend(ctx.blocks(&ack.value));
     }
     b.push(Block::PageBreak);
-    b.push(Block::Toc);
+    b.push(Block::Toc {
+        pages: ctx
+            .report_pages
+            .map(|p| p.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default(),
+    });
     b.push(Block::PageBreak);
 
     // Executive summary.
@@ -116,8 +121,9 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
     ));
     b.extend(ctx.blocks(&m.executive_summary.value));
     b.push(heading(2, ctx.label("key-findings"), None));
+    // Bullets: each item already carries its number ("Finding 3: ...").
     b.push(list(
-        true,
+        false,
         a.findings
             .iter()
             .map(|f| vec![ctx.finding_ref(f)])
@@ -125,7 +131,7 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
     ));
     b.push(heading(2, ctx.label("recommendations"), None));
     b.push(list(
-        true,
+        false,
         a.recommendations
             .iter()
             .map(|r| vec![ctx.recommendation_ref(r)])
@@ -133,7 +139,6 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
     ));
 
     if let Some(intro) = &m.introduction {
-        b.push(Block::PageBreak);
         b.push(heading(
             1,
             ctx.label("introduction"),
@@ -176,12 +181,7 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
                 ),
                 Some(format!("finding-{}", f.id.value)),
             ));
-            b.push(para(ctx.inlines(&f.summary.value), Some("lead")));
-            b.extend(ctx.blocks(&f.body.value));
-            for ind in f.indicators.iter().filter_map(|i| a.indicator(&i.value)) {
-                figure_n += 1;
-                b.push(ctx.figure(ind, figure_n));
-            }
+            // Which priorities a finding bears on, right under its title.
             if !f.priorities.is_empty() {
                 b.push(Block::Facts {
                     items: vec![Fact {
@@ -189,6 +189,12 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
                         value: vec![Inline::text(ctx.priority_titles(&f.priorities))],
                     }],
                 });
+            }
+            b.push(para(ctx.inlines(&f.summary.value), Some("lead")));
+            b.extend(ctx.blocks(&f.body.value));
+            for ind in f.indicators.iter().filter_map(|i| a.indicator(&i.value)) {
+                figure_n += 1;
+                b.push(ctx.figure(ind, figure_n));
             }
         }
     }
@@ -200,11 +206,11 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
         ctx.label("recommendations"),
         Some("recommendations".into()),
     ));
-    b.push(Block::Callout {
-        title: Some(ctx.label("status")),
-        tone: "status".into(),
-        blocks: vec![para(vec![Inline::text(ctx.t(&m.status.value))], None)],
-    });
+    // The front matter says it in full; here, a reminder where readers land.
+    b.push(para(
+        vec![Inline::text(ctx.t(&m.status.value))],
+        Some("note"),
+    ));
     for r in &a.recommendations {
         let n = r.number.value.to_string();
         b.push(heading(

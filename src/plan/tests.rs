@@ -15,3 +15,13 @@ fn target_names_are_stable_file_stems() {
     };
     assert_eq!(t.name(), "overview");
 }
+
+#[test]
+fn value_axes_use_round_steps_with_room_for_labels() {
+    use crate::model::raw::ValueFormat;
+    assert_eq!(axis(89.2, ValueFormat::Percent), (100.0, 25.0));
+    assert_eq!(axis(43.6, ValueFormat::Percent), (60.0, 20.0));
+    assert_eq!(axis(266.0, ValueFormat::Number), (300.0, 100.0));
+    assert_eq!(axis(9.3, ValueFormat::Decimal), (12.5, 2.5));
+    assert_eq!(axis(52.0, ValueFormat::Percent), (60.0, 20.0));
+}

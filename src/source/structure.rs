@@ -300,6 +300,41 @@ fn describe(
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
             if !is_text =>
         {
+            // An optional object (`anyOf: [Object, null]`) given as a mapping: report what is
+            // wrong inside it, as if it were required.
+            if let Some(def) = value
+                .is_object()
+                .then(|| object_option(schema, schema_path))
+                .flatten()
+            {
+                let sub = serde_json::json!({
+                    "$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "$defs": schema.get("$defs").cloned().unwrap_or_default(),
+                    "$ref": def,
+                });
+                if let Ok(v) = jsonschema::draft202012::new(&sub) {
+                    let inner: Vec<Diagnostic> = v
+                        .iter_errors(value)
+                        .flat_map(|e| {
+                            let ptr = format!("{pointer}{}", e.instance_path().as_str());
+                            let raw = e.schema_path().as_str();
+                            let sp = if raw.starts_with("/$defs/") {
+                                raw.to_string()
+                            } else {
+                                format!(
+                                    "/$defs/{}{}",
+                                    def.trim_start_matches("#/$defs/"),
+                                    raw.trim_start_matches("/$ref")
+                                )
+                            };
+                            describe(file, schema, instance, positions, &ptr, &sp, e.kind())
+                        })
+                        .collect();
+                    if !inner.is_empty() {
+                        return inner;
+                    }
+                }
+            }
             vec![
                 Diagnostic::error(format!(
                     "invalid value for `{path}`: {} is not one of the accepted forms",
@@ -409,6 +444,20 @@ fn describe(
                 .hint("see the data format in README.md"),
         ],
     }
+}
+
+/// The `$ref` of the object branch of an optional object (`anyOf: [{$ref}, {type: null}]`).
+fn object_option<'a>(schema: &'a Value, schema_path: &str) -> Option<&'a str> {
+    let node = schema_at(schema, schema_path)?;
+    let options = node
+        .get("anyOf")
+        .or_else(|| node.get("oneOf"))?
+        .as_array()?;
+    options.iter().find_map(|o| {
+        let r = o.get("$ref")?.as_str()?;
+        let target = resolve_ref(schema, r)?;
+        (target.get("type").and_then(Value::as_str) == Some("object")).then_some(r)
+    })
 }
 
 /// The constant values a `oneOf`/`anyOf`/`enum` at a location accepts (an enum's variants).

@@ -75,7 +75,7 @@ fn every_part_is_well_formed_and_the_structure_is_word_s() {
     assert!(core.contains("<dc:title>Peru Digital Ecosystem Country Assessment</dc:title>"));
     assert!(core.contains("<dc:language>en-US</dc:language>"));
     assert!(core.contains(
-        "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2022-09-30T00:00:00Z</dcterms:created>"
+        "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-11-01T00:00:00Z</dcterms:created>"
     ));
     assert!(core.contains("<cp:keywords>Peru, Digital Ecosystem Country Assessment"));
     assert!(part(&parts, "word/styles.xml").contains("<w:lang w:val=\"en-US\""));
@@ -243,7 +243,7 @@ fn placeholders_split_across_runs_are_filled_and_unknown_ones_are_errors() {
     // Each value goes into the run where its placeholder starts, keeping that run's formatting.
     assert!(
         header.contains(
-            "<w:b/></w:rPr><w:t xml:space=\"preserve\">Las recomendaciones de un vistazo</w:t>"
+            "<w:b/></w:rPr><w:t xml:space=\"preserve\">Recomendaciones de un vistazo</w:t>"
         ),
         "{header}"
     );

@@ -516,3 +516,116 @@ fn hashes(out: &std::path::Path) -> std::collections::HashMap<String, String> {
         })
         .collect()
 }
+
+const LOGO_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" fill="#002F6C"/><circle cx="20" cy="20" r="12" fill="#BA0C2F"/></svg>"##;
+
+#[test]
+fn images_carry_alt_text_and_must_stay_inside_the_folder() {
+    let tmp = fixture(None);
+    let demo = tmp.path().join("demo");
+    std::fs::create_dir_all(demo.join("images")).unwrap();
+    std::fs::write(demo.join("images/logo.svg"), LOGO_SVG).unwrap();
+    std::fs::write(
+        demo.join("theme.yaml"),
+        "logo:\n  path: images/logo.svg\n  alt: {en: Testland mission logo, es: Logotipo de la misión}\norganization: Testland Mission\n",
+    )
+    .unwrap();
+    let o = run(
+        tmp.path(),
+        &[
+            "build", "demo", "--kind", "overview", "--kind", "report", "--lang", "en", "--out",
+            "out", "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = String::from_utf8(zip_parts(&std::fs::read(tmp.path().join("out/demo/en/overview.docx")).unwrap())["word/document.xml"].clone()).unwrap();
+    assert!(
+        doc.contains("descr=\"Testland mission logo\""),
+        "the logo lacks its alt text"
+    );
+    if have(&["qpdf"]) {
+        let qdf = tmp.path().join("q.pdf");
+        let o = std::process::Command::new("qpdf")
+            .args(["--qdf", "--object-streams=disable"])
+            .arg(tmp.path().join("out/demo/en/report.pdf"))
+            .arg(&qdf)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+        assert!(
+            raw.contains("/Alt (Testland mission logo)"),
+            "the PDF logo lacks its alt text"
+        );
+    }
+
+    // A path out of the folder, a symlink out of it, and a missing alt text.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.svg"), LOGO_SVG).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.svg"),
+        demo.join("images/link.svg"),
+    )
+    .unwrap();
+    std::fs::write(
+        demo.join("theme.yaml"),
+        "logo:\n  path: ../secret.svg\n  alt: Logo\n",
+    )
+    .unwrap();
+    std::fs::write(
+        demo.join("assessment.yaml"),
+        std::fs::read_to_string(demo.join("assessment.yaml")).unwrap()
+            + "cover-image:\n  path: images/link.svg\n",
+    )
+    .unwrap();
+    let o = run(tmp.path(), &["check", "demo", "--format", "short"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "demo/assessment.yaml:33:1: error: missing required field `alt` in `cover-image`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "demo/theme.yaml:2:9: error: image path `../secret.svg` leaves the assessment folder"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn other_pdf_standards_can_be_chosen() {
+    let tmp = fixture(None);
+    let o = run(
+        tmp.path(),
+        &[
+            "build",
+            "demo",
+            "--kind",
+            "overview",
+            "--lang",
+            "en",
+            "--format",
+            "pdf",
+            "--pdf-standard",
+            "a-2b",
+            "--out",
+            "out",
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let raw = String::from_utf8_lossy(
+        &std::fs::read(tmp.path().join("out/demo/en/overview.pdf")).unwrap(),
+    )
+    .into_owned();
+    assert!(raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(!raw.contains("<pdfuaid:part>"));
+    assert_eq!(
+        manifest(&tmp.path().join("out"))["artifacts"][0]["standards"],
+        serde_json::json!(["PDF/A-2b"])
+    );
+}

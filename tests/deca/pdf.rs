@@ -45,20 +45,20 @@ fn the_report_holds_every_finding_and_recommendation() {
     for needle in [
         "Executive summary",
         "Contents",
-        "Finding 1: Thirty years of steady digital progress have left Peru with a landscape of contrasts.",
+        "Finding 1: Thirty years of steady digital progress have left Peru with a landscape of contrasts",
         "Finding 8:",
         "Recommendation 1: Back affordable connectivity models for Amazon and Andean communities",
         "Recommendation 10:",
         "Annex: Sources",
         "Pillar 2: Digital Society, Rights, and Governance",
-        "The recommendations in this edition are illustrative",
+        "This edition's recommendations are illustrative",
         "63 key informant interviews",
         "Page 3 of",
     ] {
         assert!(text.contains(needle), "report lacks {needle:?}");
     }
     // A recommendation shows the findings it answers with their pages in the report.
-    assert!(text.contains("Answers Finding 3: The Amazon rainforest and the Andes defeat the usual models for connecting rural areas. (p. "), "cross-reference with page missing");
+    assert!(text.contains("Responds to findings Finding 3: The Amazon rainforest and the Andes defeat the usual models for connecting rural areas (p. "), "cross-reference with page missing");
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn spanish_labels_dates_and_numbers_appear_in_both_formats() {
         "Contenido",
         "Hallazgo 1:",
         "Recomendación 1:",
-        "30 de septiembre de 2022",
+        "1 de noviembre de 2026",
         "Página 3 de",
         "Anexo: Fuentes",
         "89,2 %",
@@ -53,7 +53,7 @@ fn spanish_labels_dates_and_numbers_appear_in_both_formats() {
     for needle in [
         "Resumen ejecutivo",
         "Hallazgo 1:",
-        "Publicado el 30 de septiembre de 2022",
+        "Publicado el 1 de noviembre de 2026",
         "Gráfico 1.",
         "Anexo: Fuentes",
     ] {

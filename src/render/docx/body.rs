@@ -9,10 +9,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use docx_rs::{
-    AbstractNumbering, BreakType, Docx, FieldCharType, Footnote, Hyperlink, HyperlinkData,
-    HyperlinkType, IndentLevel, InstrPAGEREF, InstrText, Level, LevelJc, LevelOverride, LevelText,
-    NumberFormat, Numbering, NumberingId, Paragraph, Pic, Run, RunFonts, Shading, ShdType,
-    SpecialIndentType, Start, Table, TableCell, TableRow, WidthType,
+    AbstractNumbering, BorderType, BreakType, Docx, FieldCharType, Footnote, Hyperlink,
+    HyperlinkData, HyperlinkType, IndentLevel, InstrPAGEREF, InstrText, Level, LevelJc,
+    LevelOverride, LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Pic, Run, RunFonts,
+    Shading, ShdType, SpecialIndentType, Start, Table, TableBorder, TableBorderPosition,
+    TableBorders, TableCell, TableRow, WidthType,
 };
 
 use crate::diag::Diagnostic;
@@ -84,7 +85,14 @@ impl<'a> Writer<'a> {
     }
 
     fn run(&mut self, text: &str, f: Fmt) -> Run {
-        let mut r = Run::new().add_text(text);
+        // A line break in literal text (a code block kept as written) is a break, not a space.
+        let mut r = Run::new();
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                r = r.add_break(BreakType::TextWrapping);
+            }
+            r = r.add_text(line.trim_end_matches('\r'));
+        }
         if f.bold {
             r = r.bold();
         }
@@ -388,10 +396,22 @@ impl<'a> Writer<'a> {
                     trs.push(TableRow::new(cells).cant_split());
                 }
                 let table_style = self.style("DecaTable");
+                // Rules between rows in the brand's light tint, none around: as in the PDF.
+                let light = super::styles::lighten(&self.doc.theme.primary, 0.65);
+                let rule = |pos| {
+                    TableBorder::new(pos)
+                        .size(4)
+                        .color(light.clone())
+                        .border_type(BorderType::Single)
+                };
+                let borders = TableBorders::with_empty()
+                    .set(rule(TableBorderPosition::Bottom))
+                    .set(rule(TableBorderPosition::InsideH));
                 let t = Table::new(trs)
                     .style(table_style)
                     .set_grid(grid)
-                    .width(TEXT_WIDTH_TWIPS, WidthType::Dxa);
+                    .set_borders(borders)
+                    .width(5000, WidthType::Pct);
                 out.push(Item::T(Box::new(t), true));
                 if let Some(c) = caption {
                     let p = self.para("Caption", c)?;
@@ -447,10 +467,18 @@ impl<'a> Writer<'a> {
                 }
                 out.push(Item::p(cap));
             }
-            Block::Callout { title, blocks, .. } => {
-                let style = self.style("Callout");
+            Block::Callout {
+                title,
+                blocks,
+                tone,
+            } => {
+                let (style, title_style) = if tone == "note" {
+                    (self.style("CalloutNote"), "CalloutNoteTitle")
+                } else {
+                    (self.style("Callout"), "CalloutTitle")
+                };
                 if let Some(t) = title {
-                    let p = self.text_para("CalloutTitle", t);
+                    let p = self.text_para(title_style, t);
                     out.push(Item::p(p));
                 }
                 for b in blocks {
@@ -471,12 +499,19 @@ impl<'a> Writer<'a> {
                 let fact_style = self.style("Fact");
                 let mut trs = Vec::new();
                 let grid = vec![2200, TEXT_WIDTH_TWIPS - 2200];
-                for f in items {
+                let rows = items.len();
+                for (k, f) in items.iter().enumerate() {
+                    // Every row but the last keeps with the next: the block stays on one page.
+                    let keep = k + 1 < rows;
                     let lp = Paragraph::new()
                         .style(fact_style)
+                        .keep_next(keep)
                         .add_run(Run::new().style(label_style).add_text(&f.label));
-                    let vp =
-                        self.inlines(Paragraph::new().style(fact_style), &f.value, Fmt::default())?;
+                    let vp = self.inlines(
+                        Paragraph::new().style(fact_style).keep_next(keep),
+                        &f.value,
+                        Fmt::default(),
+                    )?;
                     trs.push(
                         TableRow::new(vec![
                             TableCell::new()
@@ -493,7 +528,7 @@ impl<'a> Writer<'a> {
                 let t = Table::without_borders(trs)
                     .style(plain)
                     .set_grid(grid)
-                    .width(TEXT_WIDTH_TWIPS, WidthType::Dxa);
+                    .width(5000, WidthType::Pct);
                 out.push(Item::T(Box::new(t), false));
                 let spacer = self.text_para("Normal", "");
                 out.push(Item::p(spacer.size(8)));
@@ -529,7 +564,7 @@ impl<'a> Writer<'a> {
                     out.push(Item::p(p));
                 }
             }
-            Block::Toc => self.toc(out),
+            Block::Toc { pages } => self.toc(out, pages),
             Block::PageBreak => {
                 out.push(Item::p(
                     Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
@@ -543,7 +578,7 @@ impl<'a> Writer<'a> {
     /// A TOC field Word can update, pre-filled with the heading texts as links to their
     /// bookmarks, so it reads correctly before anyone updates it. Page numbers are Word's to
     /// compute (F9); the PDF's would be wrong after Word repaginates.
-    fn toc(&mut self, out: &mut Vec<Item>) {
+    fn toc(&mut self, out: &mut Vec<Item>, pages: &std::collections::BTreeMap<String, usize>) {
         let title = self
             .doc
             .labels
@@ -583,8 +618,21 @@ impl<'a> Writer<'a> {
                     .add_run(Run::new().add_field_char(FieldCharType::Separate, false));
             }
             let name = bookmark_name(&anchor);
-            let h = Hyperlink::new(name, HyperlinkType::Anchor).add_run(Run::new().add_text(text));
+            let h = Hyperlink::new(name.clone(), HyperlinkType::Anchor)
+                .add_run(Run::new().add_text(text));
             p = p.add_hyperlink(h);
+            // The page, as a PAGEREF field whose shown value is the PDF's page.
+            if let Some(page) = pages.get(&anchor) {
+                p =
+                    p.add_run(Run::new().add_tab())
+                        .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+                        .add_run(Run::new().add_instr_text(InstrText::PAGEREF(
+                            InstrPAGEREF::new(&name).hyperlink(),
+                        )))
+                        .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
+                        .add_run(Run::new().add_text(page.to_string()))
+                        .add_run(Run::new().add_field_char(FieldCharType::End, false));
+            }
             if i + 1 == n {
                 p = p.add_run(Run::new().add_field_char(FieldCharType::End, false));
             }
@@ -751,12 +799,10 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
                 .map(|l| l.replace("{date}", &m.date))
                 .unwrap_or_else(|| m.date.clone());
             let lead = w.style("Lead");
+            // As on the PDF's cover: the date in bold, then the organisation.
             let mut p = Paragraph::new()
                 .style(lead)
-                .add_run(Run::new().bold().add_text(&m.country));
-            p = p
-                .add_run(Run::new().add_break(BreakType::TextWrapping))
-                .add_run(Run::new().add_text(published));
+                .add_run(Run::new().bold().add_text(published));
             if let Some(o) = &m.organization {
                 p = p
                     .add_run(Run::new().add_break(BreakType::TextWrapping))

@@ -20,13 +20,17 @@ const CT_MAIN: &str =
 /// Values for `{{placeholders}}`, by name.
 pub fn placeholder_values(doc: &Document) -> BTreeMap<String, String> {
     let m = &doc.meta;
-    let page_x_of_y = doc
-        .labels
-        .get("page-x-of-y")
-        .cloned()
-        .unwrap_or_else(|| "{page} / {total}".into())
-        .replace("{page}", "{{page}}")
-        .replace("{total}", "{{pages}}");
+    // A one-page document carries no page count, as in the PDF.
+    let page_x_of_y = if matches!(doc.kind, Kind::Onepager | Kind::Overview) {
+        String::new()
+    } else {
+        doc.labels
+            .get("page-x-of-y")
+            .cloned()
+            .unwrap_or_else(|| "{page} / {total}".into())
+            .replace("{page}", "{{page}}")
+            .replace("{total}", "{{pages}}")
+    };
     BTreeMap::from([
         ("title".into(), m.assessment_title.clone()),
         ("assessment".into(), m.assessment_title.clone()),
@@ -158,8 +162,20 @@ fn section(doc: &Document, r: &Reference) -> String {
     s = s
         .replace("<w:titlePg/>", "")
         .replace("<w:titlePg w:val=\"1\"/>", "");
-    if doc.kind == Kind::Report {
-        s = s.replace("</w:sectPr>", "<w:titlePg/></w:sectPr>");
+    match doc.kind {
+        // The cover has neither header nor footer.
+        Kind::Report => s = insert_title_pg(&s),
+        // A brief's first page opens with its title band: footer, but no running header.
+        Kind::Brief => {
+            if let Some(footer) = reference_id(&s, "w:footerReference", "default") {
+                let first = format!("<w:footerReference w:type=\"first\" r:id=\"{footer}\"/>");
+                // References come first in a section, before the page setup.
+                let at = s.find('>').map_or(0, |i| i + 1);
+                s.insert_str(at, &first);
+                s = insert_title_pg(&s);
+            }
+        }
+        _ => {}
     }
     if r.builtin {
         if doc.theme.paper == "us-letter" {
@@ -176,6 +192,40 @@ fn section(doc: &Document, r: &Reference) -> String {
         }
     }
     s
+}
+
+/// Adds `<w:titlePg/>` where the schema's order puts it (Word rejects sections out of order).
+fn insert_title_pg(sect: &str) -> String {
+    let later = [
+        "<w:textDirection",
+        "<w:bidi",
+        "<w:rtlGutter",
+        "<w:docGrid",
+        "<w:printerSettings",
+        "</w:sectPr>",
+    ];
+    let at = later
+        .iter()
+        .filter_map(|t| sect.find(t))
+        .min()
+        .unwrap_or(sect.len());
+    format!("{}<w:titlePg/>{}", &sect[..at], &sect[at..])
+}
+
+/// The relationship id of a header or footer reference of a given type in a section.
+fn reference_id(sect: &str, element: &str, kind: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(i) = sect[from..].find(&format!("<{element} ")) {
+        let start = from + i;
+        let end = sect[start..].find("/>").map_or(sect.len(), |e| start + e);
+        let el = &sect[start..end];
+        if el.contains(&format!("w:type=\"{kind}\"")) {
+            let at = el.find("r:id=\"")? + "r:id=\"".len();
+            return el[at..].split('"').next().map(str::to_string);
+        }
+        from = end;
+    }
+    None
 }
 
 fn replace_element(s: &str, name: &str, with: &str) -> String {

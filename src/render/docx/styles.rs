@@ -145,7 +145,7 @@ pub fn word_font(family: &str) -> String {
 }
 
 /// A colour mixed with white: `amount` 0.0 keeps it, 1.0 is white.
-fn lighten(hex: &str, amount: f64) -> String {
+pub fn lighten(hex: &str, amount: f64) -> String {
     let h = hex.trim_start_matches('#');
     let c = |i: usize| u8::from_str_radix(h.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64;
     let mix = |v: f64| (v + (255.0 - v) * amount).round() as u8;
