@@ -5,7 +5,7 @@
 use super::report::recommendation_facts;
 use super::{Ctx, heading, list, para};
 use crate::cli::Kind;
-use crate::ir::Block;
+use crate::ir::{Block, Inline};
 
 pub fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
     let r = ctx
@@ -32,6 +32,45 @@ pub fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
     b.push(Block::Facts {
         items: recommendation_facts(ctx, r, true),
     });
+    // A one-pager travels alone: the sources it cites, in full, in small print.
+    let mut cited: Vec<String> = Vec::new();
+    let texts = std::iter::once(&r.summary.value)
+        .chain(std::iter::once(&r.rationale.value))
+        .chain(r.actions.iter().map(|a| &a.value));
+    for t in texts {
+        for id in crate::model::rich::citations(&crate::model::rich::parse(&ctx.t(t)).blocks) {
+            if !cited.contains(&id) {
+                cited.push(id);
+            }
+        }
+    }
+    if !cited.is_empty() {
+        let mut content = vec![Inline::text(format!("{}: ", ctx.label("sources")))];
+        for (i, id) in cited.iter().enumerate() {
+            if let Some(s) = ctx.a.source(id) {
+                if i > 0 {
+                    content.push(Inline::text(" "));
+                }
+                content.push(Inline::text(format!(
+                    "{}: {}, {}",
+                    ctx.cite_label(id),
+                    ctx.t(&s.publisher.value),
+                    ctx.t(&s.title.value)
+                )));
+                if let Some(u) = &s.url {
+                    let url = crate::model::text::sanitize(&u.value).into_owned();
+                    content.push(Inline::text(" "));
+                    content.push(Inline::Link {
+                        content: vec![Inline::text(url.clone())],
+                        url,
+                    });
+                }
+                content.push(Inline::text("."));
+            }
+        }
+        b.push(field("sources"));
+        b.push(para(content, Some("note")));
+    }
     b.push(field("end"));
 
     let n = r.number.value.to_string();

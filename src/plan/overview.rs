@@ -40,7 +40,7 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
         caption: None,
         header,
         rows,
-        widths: vec![0.6, 6.0, 1.7, 2.0],
+        widths: vec![0.55, 5.6, 2.4, 2.1],
     });
     blocks.push(Block::Field { name: "end".into() });
     let title = ctx.label("overview-title");
