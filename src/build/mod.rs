@@ -413,12 +413,7 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
         }
     }
     if !errors.is_empty() {
-        staging.abandon();
-        return Err(Failure {
-            diagnostics: errors,
-            usage: false,
-            warnings,
-        });
+        return Err(staging.fail(errors, warnings));
     }
 
     let results: Vec<JobOutcome> = pool.install(|| {
@@ -460,12 +455,7 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
         }
     }
     if !errors.is_empty() {
-        staging.abandon();
-        return Err(Failure {
-            diagnostics: errors,
-            usage: false,
-            warnings,
-        });
+        return Err(staging.fail(errors, warnings));
     }
 
     let mut inputs = Sha256::new();

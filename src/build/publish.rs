@@ -128,6 +128,16 @@ impl Staging {
     pub fn abandon(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+
+    /// Abandons the run and reports its errors.
+    pub fn fail(self, errors: Vec<crate::diag::Diagnostic>, warnings: usize) -> super::Failure {
+        self.abandon();
+        super::Failure {
+            diagnostics: errors,
+            usage: false,
+            warnings,
+        }
+    }
 }
 
 /// A manifest path must stay inside the output folder before deca deletes it.

@@ -35,6 +35,17 @@ pub enum Resolved {
     Missing,
 }
 
+/// Whether a string is a language code: `es`, `en`, `es-PE`.
+pub fn is_language_code(s: &str) -> bool {
+    let (lang, region) = match s.split_once('-') {
+        Some((l, r)) => (l, Some(r)),
+        None => (s, None),
+    };
+    (2..=3).contains(&lang.len())
+        && lang.chars().all(|c| c.is_ascii_lowercase())
+        && region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()))
+}
+
 /// Whether documents can carry a character (Word files are XML; PDFs have no use for control
 /// characters either).
 pub fn xml_char(c: char) -> bool {
@@ -176,6 +187,14 @@ mod tests {
             (Cow::Borrowed("Hello"), Resolved::Fallback)
         );
         assert_eq!(t.exact("es", "en"), None);
+    }
+
+    #[test]
+    fn language_codes() {
+        assert!(is_language_code("es"));
+        assert!(is_language_code("es-PE"));
+        assert!(!is_language_code("Spanish"));
+        assert!(!is_language_code("ES"));
     }
 
     #[test]

@@ -238,7 +238,7 @@ pub fn validate(
         }
         let mut seen = HashSet::new();
         for l in &m.languages {
-            if !is_language_code(&l.value) {
+            if !super::text::is_language_code(&l.value) {
                 let d = c.error(
                     K::Assessment,
                     l,
@@ -625,16 +625,6 @@ fn find_nth(at: Option<&Location>, needle: &str, nth: usize) -> Option<Location>
         Some((i, _)) => Some(Location::new(&at.file, from + i, from + i + needle.len())),
         None => Some(at.clone()),
     }
-}
-
-fn is_language_code(s: &str) -> bool {
-    let (lang, region) = match s.split_once('-') {
-        Some((l, r)) => (l, Some(r)),
-        None => (s, None),
-    };
-    (2..=3).contains(&lang.len())
-        && lang.chars().all(|c| c.is_ascii_lowercase())
-        && region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()))
 }
 
 /// Checks an image path (inside the folder, no escape through `..` or symlinks, a known format,

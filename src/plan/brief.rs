@@ -48,31 +48,13 @@ pub fn build(ctx: &Ctx, priority_id: &str) -> crate::ir::Document {
 
     b.push(heading(1, ctx.label("related-findings"), None));
     for f in &findings {
-        let n = f.number.value.to_string();
-        b.push(heading(
-            2,
-            format!(
-                "{}: {}",
-                ctx.fmt("finding-n", &[("n", &n)]),
-                ctx.t(&f.title.value)
-            ),
-            None,
-        ));
+        b.push(heading(2, ctx.finding_title(f), None));
         b.push(para(ctx.inlines(&f.summary.value), None));
     }
 
     b.push(heading(1, ctx.label("related-recommendations"), None));
     for r in &recs {
-        let n = r.number.value.to_string();
-        b.push(heading(
-            2,
-            format!(
-                "{}: {}",
-                ctx.fmt("recommendation-n", &[("n", &n)]),
-                ctx.t(&r.title.value)
-            ),
-            None,
-        ));
+        b.push(heading(2, ctx.recommendation_title(r), None));
         b.push(para(ctx.inlines(&r.summary.value), None));
         // Who and when; the actions are in the recommendation's one-pager.
         let facts = recommendation_facts(ctx, r, true)

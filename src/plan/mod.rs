@@ -191,29 +191,36 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// "Finding 3: The Amazon rainforest and the Andes...", as headings and references say it.
+    pub fn finding_title(&self, f: &raw::Finding) -> String {
+        let n = f.number.value.to_string();
+        format!(
+            "{}: {}",
+            self.fmt("finding-n", &[("n", &n)]),
+            self.t(&f.title.value)
+        )
+    }
+
+    /// "Recommendation 3: Scale community digital literacy...".
+    pub fn recommendation_title(&self, r: &raw::Recommendation) -> String {
+        let n = r.number.value.to_string();
+        format!(
+            "{}: {}",
+            self.fmt("recommendation-n", &[("n", &n)]),
+            self.t(&r.title.value)
+        )
+    }
+
     /// A reference to a finding, with its report page when known.
     pub fn finding_ref(&self, f: &raw::Finding) -> Inline {
-        let n = f.number.value.to_string();
-        self.reference(
-            &format!("finding-{}", f.id.value),
-            format!(
-                "{}: {}",
-                self.fmt("finding-n", &[("n", &n)]),
-                self.t(&f.title.value)
-            ),
-        )
+        self.reference(&format!("finding-{}", f.id.value), self.finding_title(f))
     }
 
     /// A reference to a recommendation, with its report page when known.
     pub fn recommendation_ref(&self, r: &raw::Recommendation) -> Inline {
-        let n = r.number.value.to_string();
         self.reference(
             &format!("recommendation-{}", r.id.value),
-            format!(
-                "{}: {}",
-                self.fmt("recommendation-n", &[("n", &n)]),
-                self.t(&r.title.value)
-            ),
+            self.recommendation_title(r),
         )
     }
 

@@ -171,14 +171,9 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
             .iter()
             .filter(|f| f.pillar.value == pillar.id.value)
         {
-            let n = f.number.value.to_string();
             b.push(heading(
                 2,
-                format!(
-                    "{}: {}",
-                    ctx.fmt("finding-n", &[("n", &n)]),
-                    ctx.t(&f.title.value)
-                ),
+                ctx.finding_title(f),
                 Some(format!("finding-{}", f.id.value)),
             ));
             // Which priorities a finding bears on, right under its title.
@@ -212,14 +207,9 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
         Some("note"),
     ));
     for r in &a.recommendations {
-        let n = r.number.value.to_string();
         b.push(heading(
             2,
-            format!(
-                "{}: {}",
-                ctx.fmt("recommendation-n", &[("n", &n)]),
-                ctx.t(&r.title.value)
-            ),
+            ctx.recommendation_title(r),
             Some(format!("recommendation-{}", r.id.value)),
         ));
         b.push(para(ctx.inlines(&r.summary.value), Some("lead")));

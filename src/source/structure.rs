@@ -400,7 +400,7 @@ fn describe(
                 .unwrap_or_default();
             names
                 .iter()
-                .filter(|n| !is_language_code(n))
+                .filter(|n| !crate::model::text::is_language_code(n))
                 .map(|n| {
                     let child = format!("{pointer}/{}", node::escape_segment(n));
                     Diagnostic::error(format!("`{n}` is not a language code in `{path}`"))
@@ -499,16 +499,6 @@ fn accepted_values(schema: &Value, schema_path: &str) -> Vec<String> {
     out
 }
 
-fn is_language_code(s: &str) -> bool {
-    let (lang, region) = match s.split_once('-') {
-        Some((l, r)) => (l, Some(r)),
-        None => (s, None),
-    };
-    (2..=3).contains(&lang.len())
-        && lang.chars().all(|c| c.is_ascii_lowercase())
-        && region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()))
-}
-
 /// For a scalar YAML read as a number, boolean or null where text was expected, suggest quoting
 /// its original spelling (`1.10` stays `1.10` only in quotes).
 fn type_hint(
@@ -548,12 +538,5 @@ mod tests {
     fn field_paths_read_like_code() {
         assert_eq!(field_path("/findings/2/title"), "findings[2].title");
         assert_eq!(field_path(""), "the file");
-    }
-
-    #[test]
-    fn language_codes() {
-        assert!(is_language_code("es"));
-        assert!(is_language_code("es-PE"));
-        assert!(!is_language_code("Spanish"));
     }
 }

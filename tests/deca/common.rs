@@ -318,6 +318,17 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Every file under a folder with its bytes, to compare the folder before and after a run.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files_under(dir)
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(dir.join(&f)).unwrap();
+            (f, b)
+        })
+        .collect()
+}
+
 /// The text of a DOCX's body paragraphs (headings, paragraphs, lists, tables, captions) must
 /// appear in the PDF's text in the same order: the two formats say the same thing. White
 /// space is ignored (line breaks differ between layouts) and footnote markers split a

@@ -231,13 +231,7 @@ fn a_broken_template_is_reported_at_its_line_and_changes_nothing() {
         &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let before: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&out)
-        .into_iter()
-        .map(|f| {
-            let b = std::fs::read(out.join(&f)).unwrap();
-            (f, b)
-        })
-        .collect();
+    let before = snapshot(&out);
     let templates = tmp.path().join("demo/templates/typst");
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(
@@ -256,13 +250,7 @@ fn a_broken_template_is_reported_at_its_line_and_changes_nothing() {
         "{err}"
     );
     assert!(err.contains("error: "), "{err}");
-    let after: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&out)
-        .into_iter()
-        .map(|f| {
-            let b = std::fs::read(out.join(&f)).unwrap();
-            (f, b)
-        })
-        .collect();
+    let after = snapshot(&out);
     assert!(before == after, "a failed build changed the output folder");
 }
 

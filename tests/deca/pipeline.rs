@@ -280,13 +280,7 @@ fn a_failed_run_leaves_the_previous_outputs_and_manifest() {
         &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
     );
     assert_eq!(o.status.code(), Some(0));
-    let before: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&out)
-        .into_iter()
-        .map(|f| {
-            let b = std::fs::read(out.join(&f)).unwrap();
-            (f, b)
-        })
-        .collect();
+    let before = snapshot(&out);
     edit(
         &tmp.path().join("demo/findings.yaml"),
         "    number: 2",
@@ -297,13 +291,7 @@ fn a_failed_run_leaves_the_previous_outputs_and_manifest() {
         &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
     );
     assert_eq!(o.status.code(), Some(1));
-    let after: Vec<(std::path::PathBuf, Vec<u8>)> = files_under(&out)
-        .into_iter()
-        .map(|f| {
-            let b = std::fs::read(out.join(&f)).unwrap();
-            (f, b)
-        })
-        .collect();
+    let after = snapshot(&out);
     assert!(before == after);
 }
 

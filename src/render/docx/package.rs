@@ -61,7 +61,8 @@ pub fn known_placeholders(doc: &Document) -> Vec<String> {
     names
 }
 
-fn xml_escape(s: &str) -> String {
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

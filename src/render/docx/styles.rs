@@ -181,16 +181,9 @@ pub fn brand(xml: &str, theme: &Theme) -> String {
         .replace("\"Calibri\"", "\"\u{E012}\"")
         .replace("\"Cambria\"", "\"\u{E013}\"");
     out = out
-        .replace("\u{E012}", &xml_escape(&heading))
-        .replace("\u{E013}", &xml_escape(&body));
+        .replace("\u{E012}", &super::package::xml_escape(&heading))
+        .replace("\u{E013}", &super::package::xml_escape(&body));
     out
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Multiplies every font size (`w:sz`, `w:szCs`, in half-points) by `scale`.
