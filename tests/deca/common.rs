@@ -318,6 +318,24 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A PDF's objects uncompressed by qpdf, to search its structure tree and annotations; `None`
+/// when qpdf is not installed (and not required).
+pub fn uncompressed_pdf(pdf: &Path) -> Option<String> {
+    if !have(&["qpdf"]) {
+        return None;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let qdf = tmp.path().join("q.pdf");
+    let o = Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(pdf)
+        .arg(&qdf)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "qpdf failed on {}", pdf.display());
+    Some(String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned())
+}
+
 /// Every file under a folder with its bytes, to compare the folder before and after a run.
 pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files_under(dir)
