@@ -70,6 +70,11 @@ pub enum Kind {
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::Report, Kind::Brief, Kind::Onepager, Kind::Overview];
 
+    /// Kinds that must fit exactly one page.
+    pub fn is_one_page(self) -> bool {
+        matches!(self, Kind::Onepager | Kind::Overview)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::Report => "report",

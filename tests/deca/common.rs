@@ -87,6 +87,21 @@ pub fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, s.replacen(from, to, 1)).unwrap();
 }
 
+/// Makes a recommendation's English rationale in the base fixture `sentences` sentences long,
+/// to push its one-pager towards (or past) the page.
+pub fn lengthen_rationale(tmp: &Path, rationale: &str, sentences: usize) {
+    let long = "Villages are half offline, and every month without a connection widens the gap in services, prices and voice. ".repeat(sentences);
+    edit(
+        &tmp.join("demo/recommendations.yaml"),
+        &format!("      en: {rationale}"),
+        &format!("      en: {long}"),
+    );
+}
+
+/// The English rationales of the base fixture's two recommendations.
+pub const VILLAGE_RATIONALE: &str = "Villages are half offline [@stats-office].";
+pub const PAYMENT_RATIONALE: &str = "Closed wallets keep costs high.";
+
 /// Whether external tools are installed. Without them a test is skipped, unless
 /// DECA_REQUIRE_TOOLS=1 (as in CI), where their absence is a failure.
 pub fn have(tools: &[&str]) -> bool {

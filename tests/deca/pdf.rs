@@ -257,13 +257,7 @@ fn a_broken_template_is_reported_at_its_line_and_changes_nothing() {
 #[test]
 fn a_one_pager_that_cannot_fit_names_the_field_to_shorten() {
     let tmp = fixture(None);
-    let p = tmp.path().join("demo/recommendations.yaml");
-    let long = "Villages are half offline, and every month without a connection widens the gap in services, prices and voice. ".repeat(70);
-    edit(
-        &p,
-        "      en: Villages are half offline [@stats-office].",
-        &format!("      en: {long}"),
-    );
+    lengthen_rationale(tmp.path(), VILLAGE_RATIONALE, 70);
     let out = tmp.path().join("out");
     let o = run(
         tmp.path(),
@@ -296,13 +290,7 @@ fn a_one_pager_that_cannot_fit_names_the_field_to_shorten() {
 #[test]
 fn long_content_shrinks_to_fit_on_one_page() {
     let tmp = fixture(None);
-    let p = tmp.path().join("demo/recommendations.yaml");
-    let longer = "Villages are half offline, and every month without a connection widens the gap in services, prices and voice. ".repeat(45);
-    edit(
-        &p,
-        "      en: Villages are half offline [@stats-office].",
-        &format!("      en: {longer}"),
-    );
+    lengthen_rationale(tmp.path(), VILLAGE_RATIONALE, 45);
     let out = tmp.path().join("out");
     let o = run(
         tmp.path(),

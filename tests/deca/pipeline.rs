@@ -298,19 +298,8 @@ fn a_failed_run_leaves_the_previous_outputs_and_manifest() {
 #[test]
 fn every_error_of_a_run_is_reported() {
     let tmp = fixture(None);
-    let p = tmp.path().join("demo/recommendations.yaml");
-    let long = "Villages are half offline and every month without a connection widens the gap. "
-        .repeat(120);
-    edit(
-        &p,
-        "      en: Villages are half offline [@stats-office].",
-        &format!("      en: {long}"),
-    );
-    edit(
-        &p,
-        "      en: Closed wallets keep costs high.",
-        &format!("      en: {long}"),
-    );
+    lengthen_rationale(tmp.path(), VILLAGE_RATIONALE, 120);
+    lengthen_rationale(tmp.path(), PAYMENT_RATIONALE, 120);
     let o = run(
         tmp.path(),
         &[

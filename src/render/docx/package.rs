@@ -21,7 +21,7 @@ const CT_MAIN: &str =
 pub fn placeholder_values(doc: &Document) -> BTreeMap<String, String> {
     let m = &doc.meta;
     // A one-page document carries no page count, as in the PDF.
-    let page_x_of_y = if matches!(doc.kind, Kind::Onepager | Kind::Overview) {
+    let page_x_of_y = if doc.kind.is_one_page() {
         String::new()
     } else {
         doc.labels
@@ -182,7 +182,7 @@ fn section(doc: &Document, r: &Reference) -> String {
         if doc.theme.paper == "us-letter" {
             s = replace_element(&s, "w:pgSz", "<w:pgSz w:w=\"12240\" w:h=\"15840\"/>");
         }
-        if matches!(doc.kind, Kind::Onepager | Kind::Overview) {
+        if doc.kind.is_one_page() {
             s = replace_element(
                 &s,
                 "w:pgMar",

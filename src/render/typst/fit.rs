@@ -9,7 +9,6 @@ use typst::introspection::Introspector;
 use typst_layout::PagedDocument;
 
 use super::{Backend, Compiled};
-use crate::cli::Kind;
 use crate::diag::Diagnostic;
 use crate::ir;
 
@@ -38,11 +37,6 @@ pub struct Overflow {
     pub lines: f64,
     pub pages: usize,
     pub scale: f64,
-}
-
-/// Whether a kind must fit on one page.
-pub fn must_fit(kind: Kind) -> bool {
-    matches!(kind, Kind::Onepager | Kind::Overview)
 }
 
 /// Compiles at decreasing scales until the document is one page.

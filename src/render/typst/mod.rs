@@ -168,7 +168,7 @@ impl Backend {
         assets: &BTreeMap<String, Vec<u8>>,
         ident: &str,
     ) -> Result<Pdf, fit::Failure> {
-        let (compiled, scale) = if fit::must_fit(doc.kind) {
+        let (compiled, scale) = if doc.kind.is_one_page() {
             fit::fit(self, doc, assets)?
         } else {
             (
