@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use crate::model::rich::Inline;
+pub use crate::model::rich::{Inline, RefScope};
 
-use crate::cli::Kind;
+use crate::edition::Kind;
 
 /// One document to produce: a report, a brief, a one-pager or the overview, in one language.
 #[derive(Debug, Clone, Serialize)]
@@ -151,17 +151,12 @@ pub enum Block {
     },
     /// Label–value pairs: who acts, timeframe, fieldwork.
     Facts { items: Vec<Fact> },
-    /// Numbered key figures: "63 | interviews".
-    Figures { items: Vec<KeyFigure> },
+    /// Key figures: big numbers with a word under each ("63 | interviews").
+    KeyFigures { items: Vec<KeyFigure> },
     /// The list of sources.
     Sources { entries: Vec<SourceEntry> },
-    /// The table of contents. `pages` gives the PDF's page of each anchor when known, for
-    /// formats that cannot paginate themselves (a Word file shows them until Word updates the
-    /// field); the PDF computes its own.
-    Toc {
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pages: BTreeMap<String, usize>,
-    },
+    /// The table of contents: the outlined headings of levels 1 and 2.
+    Toc,
     /// Start a new page.
     PageBreak,
     /// Marks where a data field begins, so an overflow can be traced to it.

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use deca::diag::SourceFile;
-use deca::schema::FileKind;
+use deca::source::FileKind;
 use proptest::prelude::*;
 
 fn cases(default: u32) -> u32 {
@@ -82,7 +82,7 @@ proptest! {
         let file = SourceFile::new("fuzz.yaml", text);
         if let Ok(tree) = deca::source::parse_tree(&file) {
             for kind in FileKind::ALL {
-                let _ = deca::source::check_structure(&file, kind, tree.as_ref());
+                let _ = deca::model::check_structure(&file, kind, tree.as_ref());
             }
         }
         let _ = deca::source::load_typed::<deca::model::raw::FindingsFile>(&file);
@@ -199,19 +199,18 @@ fn text_roundtrip(text: &str) -> Result<(), TestCaseError> {
     let ctx = deca::plan::Ctx {
         a: &a,
         locale: &locale,
-        paper: deca::cli::Paper::A4,
-        report_pages: None,
+        paper: deca::edition::Paper::A4,
     };
     let doc = deca::plan::document(
         &ctx,
         &deca::plan::Target {
-            kind: deca::cli::Kind::Onepager,
+            kind: deca::edition::Kind::Onepager,
             item: Some("village-access".into()),
         },
     );
     let want = sanitised(text);
 
-    let docx = deca::render::docx::render(&doc, &rig.backend, &a.assets, &rig.reference)
+    let docx = deca::render::docx::render(&doc, &rig.backend, &a.assets, &rig.reference, None)
         .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
     let parts = zip_parts(&docx);
     let xml = String::from_utf8(parts["word/document.xml"].clone()).unwrap();
@@ -244,7 +243,7 @@ fn text_roundtrip(text: &str) -> Result<(), TestCaseError> {
 
     let compiled = rig
         .backend
-        .compile(&doc, &a.assets)
+        .compile(&doc, &a.assets, None)
         .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
     // Text runs split where fonts change (a combining mark, an emoji); compare without spaces.
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();

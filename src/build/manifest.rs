@@ -2,10 +2,9 @@
 //! release. Both list only this run's files, relative to the output folder, sorted by path, with
 //! nothing time-dependent, so identical inputs give identical manifests.
 
-use std::path::Path;
-
+#[cfg(test)]
+use crate::hash::sha256_hex;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// One produced file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,20 +67,6 @@ impl Manifest {
             .map(|a| format!("{}  {}\n", a.sha256, a.path))
             .collect()
     }
-}
-
-/// Hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Adds a file's relative name and contents to an input hash.
-pub fn hash_file(hasher: &mut Sha256, name: &Path, bytes: &[u8]) {
-    hasher.update(name.to_string_lossy().replace('\\', "/").as_bytes());
-    hasher.update([0]);
-    hasher.update((bytes.len() as u64).to_le_bytes());
-    hasher.update(bytes);
 }
 
 #[cfg(test)]

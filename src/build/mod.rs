@@ -15,15 +15,17 @@ use std::time::Duration;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::cli::{BuildArgs, Kind, OutputFormat, PdfStandard};
+use crate::cli::BuildArgs;
 use crate::diag::Diagnostic;
+use crate::edition::{Kind, OutputFormat, PdfStandard};
+use crate::hash::{hash_file, sha256_hex};
 use crate::i18n::Locale;
 use crate::model::{self, Assessment, translations};
 use crate::plan::{self, Ctx, Target};
 use crate::render::typst::{Backend, fit, world::Shared};
 use crate::templates::{self, TemplateSet};
 use crate::{exit, ui};
-use manifest::{Artifact, Manifest, sha256_hex};
+use manifest::{Artifact, Manifest};
 use progress::{Mode, Reporter};
 
 pub use select::Selection;
@@ -205,7 +207,7 @@ fn standard_names(list: &[PdfStandard]) -> Vec<String> {
 /// Loads, validates and prepares every assessment, finding every problem at once. Warnings go
 /// to `warnings`, to be reported once the run has started (or with the errors).
 fn prepare(args: &BuildArgs, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Prepared>, Failure> {
-    let dirs = crate::commands::assessment_dirs(&args.dir).map_err(Failure::usage)?;
+    let dirs = crate::source::assessment_dirs(&args.dir).map_err(Failure::usage)?;
     let mut errors = Vec::new();
     let mut prepared = Vec::new();
     let reference = match &args.reference_docx {
@@ -286,17 +288,17 @@ fn prepare(args: &BuildArgs, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Prepa
             };
         let mut inputs = Sha256::new();
         for (kind, file) in &a.files {
-            manifest::hash_file(
+            hash_file(
                 &mut inputs,
                 Path::new(&kind.file_name()),
                 file.text.as_bytes(),
             );
         }
         for (path, bytes) in &a.assets {
-            manifest::hash_file(&mut inputs, Path::new(path), bytes);
+            hash_file(&mut inputs, Path::new(path), bytes);
         }
         templates.digest(&mut inputs);
-        manifest::hash_file(&mut inputs, Path::new("reference.docx"), &reference_docx);
+        hash_file(&mut inputs, Path::new("reference.docx"), &reference_docx);
         inputs.update(format!("{:?}{:?}", args.paper, standards(args)).as_bytes());
         let backend = Backend {
             shared: Arc::new(Shared::new(templates)),
@@ -504,17 +506,11 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
     })
 }
 
-fn ctx<'a>(
-    p: &'a Prepared,
-    lang: &str,
-    args: &BuildArgs,
-    pages: Option<&'a HashMap<String, usize>>,
-) -> Ctx<'a> {
+fn ctx<'a>(p: &'a Prepared, lang: &str, args: &BuildArgs) -> Ctx<'a> {
     Ctx {
         a: &p.assessment,
         locale: &p.locales[lang],
         paper: args.paper,
-        report_pages: pages,
     }
 }
 
@@ -524,7 +520,7 @@ fn report_pages(
     lang: &str,
     args: &BuildArgs,
 ) -> Result<HashMap<String, usize>, Vec<Diagnostic>> {
-    let c = ctx(p, lang, args, None);
+    let c = ctx(p, lang, args);
     let doc = plan::document(
         &c,
         &Target {
@@ -532,7 +528,7 @@ fn report_pages(
             item: None,
         },
     );
-    let compiled = p.backend.compile(&doc, &p.assessment.assets)?;
+    let compiled = p.backend.compile(&doc, &p.assessment.assets, None)?;
     Ok(crate::render::typst::anchors(&compiled.doc))
 }
 
@@ -550,7 +546,13 @@ fn run_job(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Produced>, Vec<Diagnostic>> {
     let p = job.p;
-    let c = ctx(p, &job.lang, args, pages);
+    let c = ctx(p, &job.lang, args);
+    // The report's references point into itself; the others' into the report.
+    let pages = if job.target.kind == Kind::Report {
+        None
+    } else {
+        pages
+    };
     let doc = plan::document(&c, &job.target);
     if let Err(msg) = crate::ir::check_headings(&doc) {
         return Err(vec![Diagnostic::error(format!(
@@ -559,7 +561,7 @@ fn run_job(
         ))]);
     }
     let ident = format!("{}/{}/{}", p.assessment.name, job.lang, job.target.name());
-    let pdf = match p.backend.pdf(&doc, &p.assessment.assets, &ident) {
+    let pdf = match p.backend.pdf(&doc, &p.assessment.assets, pages, &ident) {
         Ok(pdf) => pdf,
         Err(fit::Failure::Errors(d)) => return Err(d),
         Err(fit::Failure::Overflow(o)) => {
@@ -589,6 +591,11 @@ fn run_job(
                     &p.backend,
                     &p.assessment.assets,
                     &p.reference,
+                    if job.target.kind == Kind::Report {
+                        Some(&pdf.anchors)
+                    } else {
+                        pages
+                    },
                 )?;
                 (bytes, vec!["ISO/IEC 29500 (transitional)".to_string()])
             }
@@ -619,7 +626,7 @@ fn run_job(
 /// The error for a one-page document that overflows even at the smallest text size, located
 /// at the data field to shorten.
 fn overflow_diagnostic(c: &Ctx, target: &Target, o: &fit::Overflow) -> Diagnostic {
-    use crate::schema::FileKind;
+    use crate::source::FileKind;
     let a = c.a;
     let pct = (o.scale * 100.0).round();
     let amount = format!(

@@ -1,8 +1,9 @@
 //! Which documents a build makes: the selection flags, checked against the assessment so a
 //! misspelt id is a usage error with a suggestion rather than an empty build.
 
-use crate::cli::{BuildArgs, Kind, OutputFormat};
+use crate::cli::BuildArgs;
 use crate::diag::Diagnostic;
+use crate::edition::{Kind, OutputFormat};
 use crate::model::Assessment;
 use crate::plan::Target;
 use crate::suggest;

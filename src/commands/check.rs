@@ -38,7 +38,7 @@ struct Coverage {
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
-    let dirs = match super::assessment_dirs(&args.dir) {
+    let dirs = match crate::source::assessment_dirs(&args.dir) {
         Ok(d) => d,
         Err(d) => {
             print(&[d], args.format);

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::cli::InitArgs;
-use crate::{exit, schema};
+use crate::exit;
 
 fn slug(s: &str) -> String {
     let mut out = String::new();
@@ -226,7 +226,7 @@ pub fn run(args: &InitArgs) -> u8 {
     }
     // The schemas the modelines point to, beside the assessment folders.
     let schema_dir = dir.parent().unwrap_or(Path::new(".")).join("schema");
-    for (name, text) in schema::all() {
+    for (name, text) in crate::model::schema::all() {
         let path = schema_dir.join(&name);
         if !path.exists()
             && let Err(e) = crate::atomic::write(&path, text.as_bytes())

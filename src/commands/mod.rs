@@ -7,10 +7,7 @@ mod schema;
 mod templates;
 mod watch;
 
-use std::path::{Path, PathBuf};
-
 use crate::cli::{Cli, Command};
-use crate::diag::Diagnostic;
 use crate::exit;
 
 /// Runs a parsed command line.
@@ -41,36 +38,4 @@ pub fn run(cli: Cli) -> u8 {
             }
         }
     }
-}
-
-/// The assessment folders a DIR argument names: the folder itself when it is one, else the
-/// assessment folders directly inside it, sorted by name.
-pub fn assessment_dirs(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    if !dir.exists() {
-        return Err(
-            Diagnostic::error(format!("`{}` does not exist", dir.display()))
-                .hint("give an assessment folder (with assessment.yaml) or a folder of them"),
-        );
-    }
-    if !dir.is_dir() {
-        return Err(
-            Diagnostic::error(format!("`{}` is not a folder", dir.display()))
-                .hint("give an assessment folder (with assessment.yaml) or a folder of them"),
-        );
-    }
-    if crate::model::is_assessment_dir(dir) {
-        return Ok(vec![dir.to_path_buf()]);
-    }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Diagnostic::error(format!("failed to read `{}` ({e})", dir.display())))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && crate::model::is_assessment_dir(p))
-        .collect();
-    dirs.sort();
-    if dirs.is_empty() {
-        return Err(Diagnostic::error(format!("no assessment found in `{}`", dir.display()))
-            .hint("an assessment folder holds assessment.yaml; `deca init DIR --country NAME` creates one"));
-    }
-    Ok(dirs)
 }

@@ -2,7 +2,7 @@
 
 use crate::cli::SchemaArgs;
 use crate::exit;
-use crate::schema::{self, FileKind};
+use crate::model::schema::{self, FileKind};
 
 pub fn run(args: &SchemaArgs) -> u8 {
     if args.markdown {
@@ -10,7 +10,7 @@ pub fn run(args: &SchemaArgs) -> u8 {
         return exit::OK;
     }
     let Some(out) = &args.out else {
-        let text = serde_json::to_string_pretty(&FileKind::Assessment.schema())
+        let text = serde_json::to_string_pretty(&schema::of(FileKind::Assessment))
             .expect("schema serializes");
         println!("{text}");
         return exit::OK;

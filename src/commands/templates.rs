@@ -7,7 +7,7 @@ use crate::templates::{self, Origin, TemplateSet};
 use crate::{exit, ui};
 
 pub fn list(args: &TemplatesListArgs) -> u8 {
-    let dirs = match super::assessment_dirs(&args.dir) {
+    let dirs = match crate::source::assessment_dirs(&args.dir) {
         Ok(d) => d,
         Err(d) => {
             diag::eprint_human(&[d], ui::color_stderr());

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::build::progress::{Mode, Reporter};
-use crate::cli::{BuildArgs, Kind, OutputFormat};
+use crate::cli::BuildArgs;
+use crate::edition::{Kind, OutputFormat};
 use crate::{diag, exit, ui};
 
 /// What a changed file makes stale.
@@ -121,7 +122,7 @@ fn rebuild(args: &BuildArgs, what: &Affected, keep: bool) -> bool {
 }
 
 pub fn run(args: &BuildArgs) -> u8 {
-    let dirs = match super::assessment_dirs(&args.dir) {
+    let dirs = match crate::source::assessment_dirs(&args.dir) {
         Ok(d) => d,
         Err(d) => {
             diag::eprint_human(&[d], ui::color_stderr());

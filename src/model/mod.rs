@@ -6,6 +6,10 @@
 
 pub mod raw;
 pub mod rich;
+pub mod schema;
+mod structure;
+
+pub use structure::check as check_structure;
 pub mod text;
 pub mod translations;
 mod validate;
@@ -18,8 +22,8 @@ use std::sync::Arc;
 use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostic, Location, SourceFile};
-use crate::schema::FileKind;
 use crate::source;
+use crate::source::FileKind;
 
 pub use text::{Resolved, Rich, Text};
 
@@ -183,7 +187,7 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
         };
         match source::parse_tree(&file) {
             Ok(tree) => {
-                let problems = source::check_structure(&file, kind, tree.as_ref());
+                let problems = structure::check(&file, kind, tree.as_ref());
                 let ok = problems.iter().all(|d| !d.is_error());
                 diags.extend(problems);
                 if ok {
@@ -264,9 +268,4 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
         assessment: if failed { None } else { assessment },
         diagnostics: diags,
     }
-}
-
-/// Whether a folder is an assessment (it has an `assessment.yaml`).
-pub fn is_assessment_dir(dir: &Path) -> bool {
-    dir.join("assessment.yaml").is_file() || dir.join("assessment.yml").is_file()
 }

@@ -47,17 +47,26 @@ pub enum Inline {
     },
     /// A footnote, with its text in place.
     Footnote { content: Vec<Inline> },
-    /// A cross-reference, e.g. "Finding 3", to an anchor in this document or in the full
-    /// report. `page` is the page as printed after it ("p. 12", "report, p. 12") when known;
-    /// the PDF report computes its own pages for anchors it holds.
+    /// A cross-reference, e.g. "Finding 3", to an anchor in this document or in the report of
+    /// the same language. Renderers print the page after it: their own page for an anchor in
+    /// the document, the report's page (from the page map the build passes them) otherwise.
     Ref {
         target: String,
         text: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        page: Option<String>,
+        scope: RefScope,
     },
     /// A hard line break.
     Break,
+}
+
+/// Where the anchor of a cross-reference is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RefScope {
+    /// In the document that holds the reference.
+    Document,
+    /// In the full report of the same language.
+    Report,
 }
 
 impl Inline {
@@ -493,12 +502,7 @@ pub fn plain_text(inlines: &[Inline]) -> String {
                     s.push_str(label);
                 }
             }
-            Inline::Ref { text, page, .. } => {
-                s.push_str(text);
-                if let Some(p) = page {
-                    s.push_str(&format!(" ({p})"));
-                }
-            }
+            Inline::Ref { text, .. } => s.push_str(text),
             Inline::Footnote { .. } => {}
             Inline::Break => s.push('\n'),
         }

@@ -5,7 +5,7 @@
 use super::visit::{self, Parts};
 use super::{Assessment, text::Text};
 use crate::diag::{Diagnostic, Location};
-use crate::schema::FileKind;
+use crate::source::FileKind;
 
 /// A text field without a translation into some language.
 #[derive(Debug, Clone)]

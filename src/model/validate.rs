@@ -13,7 +13,7 @@ use super::rich;
 use super::visit::{self, Parts};
 use super::{Assessment, spanned_location};
 use crate::diag::{Diagnostic, Location, SourceFile};
-use crate::schema::FileKind;
+use crate::source::FileKind;
 use crate::suggest;
 
 /// The typed files that loaded.

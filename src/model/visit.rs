@@ -6,7 +6,7 @@ use serde_saphyr::{Location as YamlLocation, Spanned};
 
 use super::raw;
 use super::text::{Rich, Text};
-use crate::schema::FileKind;
+use crate::source::FileKind;
 
 /// One text field.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 
 use super::report::recommendation_facts;
 use super::{Ctx, heading, para};
-use crate::cli::Kind;
+use crate::edition::Kind;
 use crate::ir::{Block, Inline};
 
 /// At most this many charts, so a brief stays within four pages.

@@ -9,13 +9,13 @@ mod onepager;
 mod overview;
 mod report;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use crate::cli::{Kind, Paper};
+use crate::edition::{Kind, Paper};
 use crate::i18n::{self, Locale};
 use crate::ir::{self, Block, Chart, ChartSeries, Inline};
 use crate::model::raw::{self, ChartKind};
-use crate::model::rich;
+use crate::model::rich::{self, RefScope};
 use crate::model::{Assessment, Rich, Text};
 
 /// Everything a plan needs besides the assessment.
@@ -23,8 +23,6 @@ pub struct Ctx<'a> {
     pub a: &'a Assessment,
     pub locale: &'a Locale,
     pub paper: Paper,
-    /// Page of each anchor in this language's PDF report, when it has been built.
-    pub report_pages: Option<&'a HashMap<String, usize>>,
 }
 
 /// Which document: a kind and, for briefs and one-pagers, the priority or recommendation.
@@ -211,42 +209,17 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    /// A reference to a finding, with its report page when known.
+    /// A reference to a finding in this document.
     pub fn finding_ref(&self, f: &raw::Finding) -> Inline {
-        self.reference(&format!("finding-{}", f.id.value), self.finding_title(f))
+        reference(&format!("finding-{}", f.id.value), self.finding_title(f))
     }
 
-    /// A reference to a recommendation, with its report page when known.
+    /// A reference to a recommendation in this document.
     pub fn recommendation_ref(&self, r: &raw::Recommendation) -> Inline {
-        self.reference(
+        reference(
             &format!("recommendation-{}", r.id.value),
             self.recommendation_title(r),
         )
-    }
-
-    fn reference(&self, target: &str, text: String) -> Inline {
-        Inline::Ref {
-            target: target.to_string(),
-            text,
-            page: self
-                .report_pages
-                .and_then(|p| p.get(target))
-                .map(|p| self.fmt("see-page", &[("page", &p.to_string())])),
-        }
-    }
-
-    /// A reference to the full report, for documents other than the report.
-    pub fn report_reference(&self, inline: Inline) -> Inline {
-        match inline {
-            Inline::Ref { target, text, .. } => {
-                let page = self
-                    .report_pages
-                    .and_then(|p| p.get(&target))
-                    .map(|p| self.fmt("report-page", &[("page", &p.to_string())]));
-                Inline::Ref { target, text, page }
-            }
-            other => other,
-        }
     }
 
     /// Titles of priorities, joined for a facts line.
@@ -496,6 +469,27 @@ pub fn axis(vmax: f64, format: raw::ValueFormat) -> (f64, f64) {
         max += step;
     }
     (max, step)
+}
+
+/// A reference to an anchor in this document.
+fn reference(target: &str, text: String) -> Inline {
+    Inline::Ref {
+        target: target.to_string(),
+        text,
+        scope: RefScope::Document,
+    }
+}
+
+/// The same reference, pointing at the full report instead (for briefs and one-pagers).
+pub fn in_report(inline: Inline) -> Inline {
+    match inline {
+        Inline::Ref { target, text, .. } => Inline::Ref {
+            target,
+            text,
+            scope: RefScope::Report,
+        },
+        other => other,
+    }
 }
 
 /// A heading block.

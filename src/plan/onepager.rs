@@ -4,7 +4,7 @@
 
 use super::report::recommendation_facts;
 use super::{Ctx, heading, list, para};
-use crate::cli::Kind;
+use crate::edition::Kind;
 use crate::ir::{Block, Inline};
 
 pub fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {

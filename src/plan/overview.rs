@@ -2,7 +2,7 @@
 //! timeframe and the priorities served, as one table.
 
 use super::Ctx;
-use crate::cli::Kind;
+use crate::edition::Kind;
 use crate::ir::{Block, Inline};
 
 pub fn build(ctx: &Ctx) -> crate::ir::Document {

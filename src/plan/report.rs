@@ -2,7 +2,7 @@
 //! by pillar with their charts, recommendations, and the annex of sources.
 
 use super::{Ctx, heading, list, para};
-use crate::cli::Kind;
+use crate::edition::Kind;
 use crate::ir::{Block, Fact, Inline, KeyFigure, SourceEntry};
 
 pub fn build(ctx: &Ctx) -> crate::ir::Document {
@@ -53,7 +53,7 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
             label: ctx.label("focus-groups"),
         });
     }
-    b.push(Block::Figures { items: figures });
+    b.push(Block::KeyFigures { items: figures });
     b.extend(ctx.blocks(&m.method.summary.value));
     let mut facts = vec![Fact {
         label: ctx.label("fieldwork"),
@@ -105,12 +105,7 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
         b.extend(ctx.blocks(&ack.value));
     }
     b.push(Block::PageBreak);
-    b.push(Block::Toc {
-        pages: ctx
-            .report_pages
-            .map(|p| p.iter().map(|(k, v)| (k.clone(), *v)).collect())
-            .unwrap_or_default(),
-    });
+    b.push(Block::Toc);
     b.push(Block::PageBreak);
 
     // Executive summary.
@@ -275,7 +270,7 @@ pub fn recommendation_facts(
         }
         let reference = ctx.finding_ref(f);
         answers.push(if in_other_doc {
-            ctx.report_reference(reference)
+            super::in_report(reference)
         } else {
             reference
         });

@@ -1,8 +1,13 @@
 //! Reading assessment YAML: size caps, parsing with budgets, the structural check against the
 //! JSON Schemas (every problem, located), and the typed load into `model::raw`.
 
+mod discover;
+mod kind;
 pub mod node;
-mod structure;
+
+pub use discover::{assessment_dirs, is_assessment_dir};
+
+pub use kind::FileKind;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,7 +15,6 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Location, SourceFile};
-use crate::schema::FileKind;
 
 pub use node::{Node, Span};
 
@@ -197,15 +201,6 @@ pub fn parse_tree(file: &Arc<SourceFile>) -> Result<Option<Node>, Diagnostic> {
     serde_saphyr::from_str_with_options::<Node>(&file.text, options(true))
         .map(Some)
         .map_err(|e| yaml_error(file, &e))
-}
-
-/// Checks a parsed file against its schema; every problem is returned.
-pub fn check_structure(
-    file: &Arc<SourceFile>,
-    kind: FileKind,
-    tree: Option<&Node>,
-) -> Vec<Diagnostic> {
-    structure::check(file, kind, tree)
 }
 
 /// Loads a structurally valid file into its typed form. A failure here means the schema and

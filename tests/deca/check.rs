@@ -245,7 +245,7 @@ fn schemas_are_up_to_date_and_accept_the_data() {
     let tmp = tempfile::tempdir().unwrap();
     let o = run(&root(), &["schema", "--out", tmp.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
-    for kind in deca::schema::FileKind::ALL {
+    for kind in deca::source::FileKind::ALL {
         let name = kind.schema_file_name();
         let generated = std::fs::read_to_string(tmp.path().join(&name)).unwrap();
         let committed = std::fs::read_to_string(root().join("data/schema").join(&name)).unwrap();
@@ -302,7 +302,7 @@ fn the_readme_documents_every_field() {
     let end = readme.find("<!-- fields:end -->").unwrap();
     assert_eq!(
         &readme[start..end],
-        deca::schema::markdown(),
+        deca::model::schema::markdown(),
         "README's field reference is stale: regenerate it with `deca schema --markdown`"
     );
     // The README's first lines give the two commands.

@@ -456,7 +456,7 @@ fn a_killed_build_leaves_only_complete_files() {
             if name == "manifest.json" || name == "SHA256SUMS" {
                 continue;
             }
-            let h = deca::build::manifest::sha256_hex(&std::fs::read(out.join(&f)).unwrap());
+            let h = deca::hash::sha256_hex(&std::fs::read(out.join(&f)).unwrap());
             assert!(
                 old.get(&name) == Some(&h) || new.get(&name) == Some(&h),
                 "after a kill at {delay_ms} ms, {name} is neither the old nor the new file"
@@ -473,7 +473,7 @@ fn a_killed_build_leaves_only_complete_files() {
                     )
                 });
                 assert_eq!(
-                    deca::build::manifest::sha256_hex(&bytes),
+                    deca::hash::sha256_hex(&bytes),
                     a["sha256"].as_str().unwrap(),
                     "after a kill at {delay_ms} ms the manifest does not match {}",
                     p.display()
@@ -502,7 +502,7 @@ fn hashes(out: &std::path::Path) -> std::collections::HashMap<String, String> {
         .map(|f| f.to_string_lossy().to_string())
         .filter(|f| f != "manifest.json" && f != "SHA256SUMS")
         .map(|f| {
-            let h = deca::build::manifest::sha256_hex(&std::fs::read(out.join(&f)).unwrap());
+            let h = deca::hash::sha256_hex(&std::fs::read(out.join(&f)).unwrap());
             (f, h)
         })
         .collect()

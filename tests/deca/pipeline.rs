@@ -32,7 +32,7 @@ fn the_manifest_lists_every_file_with_its_hash_and_sha256sums_checks() {
     for a in m["artifacts"].as_array().unwrap() {
         let bytes = std::fs::read(out.join(a["path"].as_str().unwrap())).unwrap();
         assert_eq!(a["bytes"], bytes.len() as u64);
-        assert_eq!(a["sha256"], deca::build::manifest::sha256_hex(&bytes));
+        assert_eq!(a["sha256"], deca::hash::sha256_hex(&bytes));
         for key in ["kind", "lang", "format", "assessment", "standards"] {
             assert!(!a[key].is_null(), "{key} missing in {a}");
         }

@@ -17,8 +17,9 @@ use docx_rs::{
 };
 
 use crate::diag::Diagnostic;
-use crate::ir::{Block, Document, Inline};
+use crate::ir::{Block, Document, Inline, RefScope};
 use crate::render::typst::Backend;
+use crate::render::typst::PageMap;
 
 /// Abstract numbering ids: docx-rs always writes its own abstractNum 1 / num 1.
 const BULLET_ABSTRACT: usize = 2;
@@ -40,6 +41,8 @@ pub struct Body {
 
 struct Writer<'a> {
     doc: &'a Document,
+    /// Pages of the report's anchors (the report's own, for the report).
+    report_pages: Option<&'a PageMap>,
     backend: &'a Backend,
     assets: &'a BTreeMap<String, Vec<u8>>,
     docx: Docx,
@@ -62,7 +65,7 @@ pub fn bookmark_name(anchor: &str) -> String {
         .collect();
     let mut name = format!("_Ref_{clean}");
     if name.len() > 40 {
-        let digest = crate::build::manifest::sha256_hex(anchor.as_bytes());
+        let digest = crate::hash::sha256_hex(anchor.as_bytes());
         name = format!("{}_{}", &name[..31], &digest[..8]);
     }
     name
@@ -150,23 +153,29 @@ impl<'a> Writer<'a> {
                     };
                     p.add_run(Run::new().style(ref_style).add_footnote_reference(footnote))
                 }
-                Inline::Ref { target, text, page } => {
+                Inline::Ref {
+                    target,
+                    text,
+                    scope,
+                } => {
+                    let page = self.report_pages.and_then(|p| p.get(target)).copied();
                     let local = self.bookmarks.get(target).cloned();
-                    match local {
-                        Some(name) => {
+                    match (scope, local) {
+                        (RefScope::Document, Some(name)) => {
                             let mut h = Hyperlink::new(name.clone(), HyperlinkType::Anchor);
                             let r = self.run(text, Fmt { link: true, ..f });
                             h = h.add_run(r);
                             p = p.add_hyperlink(h);
-                            if let Some(page) = page {
-                                p = self.page_ref(p, &name, page, f);
-                            }
-                            p
+                            self.page_ref(p, &name, page, f)
                         }
-                        None => {
+                        _ => {
                             let mut s = text.clone();
-                            if let Some(page) = page {
-                                s.push_str(&format!(" ({page})"));
+                            if let (RefScope::Report, Some(page)) = (scope, page) {
+                                s.push_str(&format!(
+                                    " ({})",
+                                    self.label("report-page")
+                                        .replace("{page}", &page.to_string())
+                                ));
                             }
                             let r = self.run(&s, f);
                             p.add_run(r)
@@ -178,18 +187,17 @@ impl<'a> Writer<'a> {
         Ok(p)
     }
 
-    /// " (p. 12)" where 12 is a PAGEREF field to the bookmark, its cached value the PDF's page.
-    fn page_ref(&mut self, p: Paragraph, bookmark: &str, page: &str, f: Fmt) -> Paragraph {
-        let digits_at = page.find(|c: char| c.is_ascii_digit());
-        let Some(start) = digits_at else {
-            let r = self.run(&format!(" ({page})"), f);
-            return p.add_run(r);
-        };
-        let end = page[start..]
-            .find(|c: char| !c.is_ascii_digit())
-            .map_or(page.len(), |e| start + e);
-        let before = self.run(&format!(" ({}", &page[..start]), f);
-        let after = self.run(&format!("{})", &page[end..]), f);
+    fn label(&self, key: &str) -> String {
+        self.doc.labels.get(key).cloned().unwrap_or_default()
+    }
+
+    /// " (p. 12)" where 12 is a PAGEREF field to the bookmark, which Word and LibreOffice compute
+    /// from their own layout; its shown value until then is the PDF's page, when known.
+    fn page_ref(&mut self, p: Paragraph, bookmark: &str, page: Option<usize>, f: Fmt) -> Paragraph {
+        let label = self.label("see-page");
+        let (before, after) = label.split_once("{page}").unwrap_or((&label, ""));
+        let before = self.run(&format!(" ({before}"), f);
+        let after = self.run(&format!("{after})"), f);
         p.add_run(before)
             .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
             .add_run(
@@ -197,7 +205,7 @@ impl<'a> Writer<'a> {
                     .add_instr_text(InstrText::PAGEREF(InstrPAGEREF::new(bookmark).hyperlink())),
             )
             .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
-            .add_run(Run::new().add_text(&page[start..end]))
+            .add_run(Run::new().add_text(page.map(|n| n.to_string()).unwrap_or_default()))
             .add_run(Run::new().add_field_char(FieldCharType::End, false))
             .add_run(after)
     }
@@ -533,7 +541,7 @@ impl<'a> Writer<'a> {
                 let spacer = self.text_para("Normal", "");
                 out.push(Item::p(spacer.size(8)));
             }
-            Block::Figures { items } => {
+            Block::KeyFigures { items } => {
                 let style = self.style("KeyFigures");
                 let big = self.style("KeyFigure");
                 let mut cells = Vec::new();
@@ -564,7 +572,7 @@ impl<'a> Writer<'a> {
                     out.push(Item::p(p));
                 }
             }
-            Block::Toc { pages } => self.toc(out, pages),
+            Block::Toc => self.toc(out),
             Block::PageBreak => {
                 out.push(Item::p(
                     Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
@@ -578,7 +586,8 @@ impl<'a> Writer<'a> {
     /// A TOC field Word can update, pre-filled with the heading texts as links to their
     /// bookmarks, so it reads correctly before anyone updates it. Page numbers are Word's to
     /// compute (F9); the PDF's would be wrong after Word repaginates.
-    fn toc(&mut self, out: &mut Vec<Item>, pages: &std::collections::BTreeMap<String, usize>) {
+    fn toc(&mut self, out: &mut Vec<Item>) {
+        let pages = self.report_pages.cloned().unwrap_or_default();
         let title = self
             .doc
             .labels
@@ -687,9 +696,11 @@ pub fn build(
     doc: &Document,
     backend: &Backend,
     assets: &BTreeMap<String, Vec<u8>>,
+    report_pages: Option<&PageMap>,
 ) -> Result<Body, Vec<Diagnostic>> {
     let mut w = Writer {
         doc,
+        report_pages,
         backend,
         assets,
         docx: Docx::new(),
@@ -729,7 +740,7 @@ pub fn build(
     let mut items = Vec::new();
     title_block(&mut w, &mut items)?;
     w.blocks(&doc.blocks, &mut items, 0)?;
-    if doc.kind == crate::cli::Kind::Onepager
+    if doc.kind == crate::edition::Kind::Onepager
         && let Some(status) = &doc.meta.status
     {
         let p = w.text_para("Note", status);
@@ -767,7 +778,7 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
         items.push(Item::p(Paragraph::new().add_run(Run::new().add_image(pic))));
     }
     let mut k = w.text_para("Kicker", &m.kicker);
-    if doc.kind == crate::cli::Kind::Onepager && m.status.is_some() {
+    if doc.kind == crate::edition::Kind::Onepager && m.status.is_some() {
         // The "illustrative" tag, white on the accent colour as in the PDF.
         let tag = doc.labels.get("illustrative").cloned().unwrap_or_default();
         let accent = doc.theme.accent.trim_start_matches('#').to_uppercase();
@@ -788,7 +799,7 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
     let t = w.text_para("Title", &m.title);
     items.push(Item::p(t));
     match doc.kind {
-        crate::cli::Kind::Report => {
+        crate::edition::Kind::Report => {
             if let Some(s) = &m.subtitle {
                 let p = w.text_para("Subtitle", s);
                 items.push(Item::p(p));
@@ -832,7 +843,7 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
         }
         _ => {
             // As under the PDF's title band: the overview's kicker already names the assessment.
-            let line = if doc.kind == crate::cli::Kind::Overview {
+            let line = if doc.kind == crate::edition::Kind::Overview {
                 format!("{} · {}", m.country, m.date)
             } else {
                 format!("{} · {}", m.assessment_title, m.date)

@@ -53,14 +53,16 @@ pub fn reference_warnings(reference: &Reference) -> Vec<Diagnostic> {
     }
 }
 
-/// Renders an IR document as a Word file.
+/// Renders an IR document as a Word file. `report_pages` gives the page of each anchor in the
+/// PDF report of the same language: references print it.
 pub fn render(
     doc: &ir::Document,
     backend: &Backend,
     assets: &BTreeMap<String, Vec<u8>>,
     reference: &Reference,
+    report_pages: Option<&crate::render::typst::PageMap>,
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let body = body::build(doc, backend, assets)?;
+    let body = body::build(doc, backend, assets, report_pages)?;
     let builtin = builtin_reference();
     package::assemble(doc, body, reference, &builtin, &backend.created)
 }

@@ -9,8 +9,8 @@ use super::body::Body;
 use super::placeholders;
 use super::reference::{self, Reference};
 use super::styles;
-use crate::cli::Kind;
 use crate::diag::Diagnostic;
+use crate::edition::Kind;
 use crate::ir::Document;
 
 const NS_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";

@@ -44,12 +44,15 @@ pub fn fit(
     backend: &Backend,
     doc: &ir::Document,
     assets: &BTreeMap<String, Vec<u8>>,
+    pages: Option<&super::PageMap>,
 ) -> Result<(Compiled, f64), Failure> {
     let mut doc = doc.clone();
     let mut last = None;
     for scale in SCALES {
         doc.scale = scale;
-        let compiled = backend.compile(&doc, assets).map_err(Failure::Errors)?;
+        let compiled = backend
+            .compile(&doc, assets, pages)
+            .map_err(Failure::Errors)?;
         if compiled.doc.pages().len() <= 1 {
             return Ok((compiled, scale));
         }

@@ -24,6 +24,9 @@ use world::{DecaWorld, Shared};
 
 pub use diagnostics::convert as convert_diagnostics;
 
+/// The page of each anchor of a document (`finding-x` → 12).
+pub type PageMap = HashMap<String, usize>;
+
 /// A page rendered to PNG, with its size in points.
 pub struct Png {
     pub bytes: Vec<u8>,
@@ -56,27 +59,35 @@ pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
     /// Page of each labelled anchor (`finding-x`, `recommendation-y`).
-    pub anchors: HashMap<String, usize>,
+    pub anchors: PageMap,
     pub warnings: Vec<Diagnostic>,
     /// The text scale the document was set at (below 1.0 when shrunk to fit).
     pub scale: f64,
 }
 
 /// The template that lays out a kind.
-pub fn main_template(kind: crate::cli::Kind) -> String {
+pub fn main_template(kind: crate::edition::Kind) -> String {
     format!("typst/{}.typ", kind.name())
 }
 
 impl Backend {
-    /// Compiles `main` (a template path) with `json` served as `/ir.json`.
+    /// Compiles `main` (a template path) with `json` served as `/ir.json` and the report's page
+    /// map (anchor → page) as `/pages.json`.
     pub fn compile_with(
         &self,
         main: &str,
         json: Vec<u8>,
         assets: &BTreeMap<String, Vec<u8>>,
+        pages: Option<&PageMap>,
     ) -> Result<Compiled, Vec<Diagnostic>> {
         let mut extra = HashMap::new();
         extra.insert("/ir.json".to_string(), Bytes::new(json));
+        let pages = match pages {
+            Some(p) => serde_json::to_vec(&p.iter().collect::<BTreeMap<_, _>>())
+                .expect("a page map serializes"),
+            None => b"{}".to_vec(),
+        };
+        extra.insert("/pages.json".to_string(), Bytes::new(pages));
         for (path, bytes) in assets {
             extra.insert(format!("/assets/{path}"), Bytes::new(bytes.clone()));
         }
@@ -121,14 +132,16 @@ impl Backend {
         }
     }
 
-    /// Compiles an IR document with its kind's template.
+    /// Compiles an IR document with its kind's template; `pages` is the page map of the report
+    /// its references point into.
     pub fn compile(
         &self,
         doc: &ir::Document,
         assets: &BTreeMap<String, Vec<u8>>,
+        pages: Option<&PageMap>,
     ) -> Result<Compiled, Vec<Diagnostic>> {
         let json = serde_json::to_vec(doc).expect("IR serializes to JSON");
-        self.compile_with(&main_template(doc.kind), json, assets)
+        self.compile_with(&main_template(doc.kind), json, assets, pages)
     }
 
     /// Exports a compiled document as PDF with the configured standards.
@@ -166,13 +179,15 @@ impl Backend {
         &self,
         doc: &ir::Document,
         assets: &BTreeMap<String, Vec<u8>>,
+        pages: Option<&PageMap>,
         ident: &str,
     ) -> Result<Pdf, fit::Failure> {
         let (compiled, scale) = if doc.kind.is_one_page() {
-            fit::fit(self, doc, assets)?
+            fit::fit(self, doc, assets, pages)?
         } else {
             (
-                self.compile(doc, assets).map_err(fit::Failure::Errors)?,
+                self.compile(doc, assets, pages)
+                    .map_err(fit::Failure::Errors)?,
                 1.0,
             )
         };
@@ -195,7 +210,7 @@ impl Backend {
         assets: &BTreeMap<String, Vec<u8>>,
     ) -> Result<Png, Vec<Diagnostic>> {
         let json = serde_json::to_vec(figure).expect("chart serializes");
-        let compiled = self.compile_with("typst/chart-image.typ", json, assets)?;
+        let compiled = self.compile_with("typst/chart-image.typ", json, assets, None)?;
         let page = compiled
             .doc
             .pages()
@@ -230,7 +245,7 @@ impl Backend {
     ) -> Result<Png, Vec<Diagnostic>> {
         let json =
             serde_json::to_vec(&serde_json::json!({ "image": path })).expect("request serializes");
-        let compiled = self.compile_with("typst/image-png.typ", json, assets)?;
+        let compiled = self.compile_with("typst/image-png.typ", json, assets, None)?;
         let page = compiled.doc.pages().first().ok_or_else(|| {
             vec![Diagnostic::error(format!(
                 "image `{path}` produced no page"
@@ -257,7 +272,7 @@ impl Backend {
 }
 
 /// Pages of every labelled element whose label is an anchor deca sets.
-pub fn anchors(doc: &PagedDocument) -> HashMap<String, usize> {
+pub fn anchors(doc: &PagedDocument) -> PageMap {
     let intro = doc.introspector();
     let mut out = HashMap::new();
     for content in intro.query_labelled() {

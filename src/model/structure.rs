@@ -8,9 +8,9 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, Validator};
 use serde_json::Value;
 
-use super::node::{self, Node, Positions, Span};
 use crate::diag::{Diagnostic, Location, SourceFile};
-use crate::schema::FileKind;
+use crate::source::FileKind;
+use crate::source::node::{self, Node, Positions, Span};
 use crate::suggest;
 
 struct Compiled {
@@ -24,7 +24,7 @@ fn compiled(kind: FileKind) -> &'static Compiled {
         FileKind::ALL
             .into_iter()
             .map(|k| {
-                let schema = k.schema();
+                let schema = super::schema::of(k);
                 let validator = jsonschema::draft202012::new(&schema)
                     .expect("generated schemas are valid JSON Schema");
                 (k, Compiled { schema, validator })

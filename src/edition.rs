@@ -1,0 +1,86 @@
+//! What a build can make: the kinds of document, the output formats, the paper sizes and the
+//! PDF standards. The command line parses these (hence `ValueEnum`), and the plan, the document
+//! model and the renderers use them, so they live here rather than in the CLI.
+
+use clap::ValueEnum;
+
+/// Kinds of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The full report.
+    Report,
+    /// A brief per priority, 2–4 pages.
+    Brief,
+    /// A one-page summary per recommendation.
+    Onepager,
+    /// All recommendations on one page.
+    Overview,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Report, Kind::Brief, Kind::Onepager, Kind::Overview];
+
+    /// Kinds that must fit exactly one page.
+    pub fn is_one_page(self) -> bool {
+        matches!(self, Kind::Onepager | Kind::Overview)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Report => "report",
+            Kind::Brief => "brief",
+            Kind::Onepager => "onepager",
+            Kind::Overview => "overview",
+        }
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    Pdf,
+    Docx,
+}
+
+impl OutputFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Docx => "docx",
+        }
+    }
+}
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+/// PDF standards deca can claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum PdfStandard {
+    /// PDF/UA-1: tagged and accessible.
+    #[value(name = "ua-1")]
+    Ua1,
+    /// PDF/A-2b: archival, visual appearance.
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-2a: archival, accessible (tagged).
+    #[value(name = "a-2a")]
+    A2a,
+    /// PDF/A-2u: archival, with Unicode text.
+    #[value(name = "a-2u")]
+    A2u,
+    /// PDF/A-3b.
+    #[value(name = "a-3b")]
+    A3b,
+    /// No standard: a plain PDF 1.7.
+    #[value(name = "none")]
+    None,
+}
