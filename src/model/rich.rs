@@ -2,8 +2,9 @@
 //! inline model that both renderers share.
 //!
 //! Supported: paragraphs, *emphasis*, **strong**, links (http, https, mailto), bullet and
-//! numbered lists, footnotes (`[^1]` with `[^1]: text`), and citations of source ids
-//! (`[@inei-2023]`, `[@a; @b]`). Everything else — headings, raw HTML, HTML comments, code,
+//! numbered lists, footnotes (`[^1]` with `[^1]: text`), citations of source ids
+//! (`[@inei-2023]`, `[@a; @b]`), and references to the figure of an indicator
+//! (`[@fig:internet-use]`, printed "Figure 3"). Everything else — headings, raw HTML, HTML comments, code,
 //! images, block quotes, rules, other link schemes — is kept as the literal text the author
 //! wrote and is never interpreted.
 
@@ -416,7 +417,58 @@ fn merge_text(inlines: Vec<Inline>) -> Vec<Inline> {
     out
 }
 
-/// Finds `[@id]` and `[@a; @b]` in literal text.
+/// Whether a citation or figure id is well-formed.
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+}
+
+/// The anchor of an indicator's figure, as references and renderers name it.
+pub fn figure_anchor(indicator: &str) -> String {
+    format!("figure-{indicator}")
+}
+
+/// The indicators whose figures a text refers to (`[@fig:id]`), in order of first mention.
+pub fn figure_refs(blocks: &[Block]) -> Vec<String> {
+    fn inl(v: &[Inline], out: &mut Vec<String>) {
+        for i in v {
+            match i {
+                Inline::Ref { target, .. } => {
+                    if let Some(id) = target.strip_prefix("figure-")
+                        && !out.iter().any(|x| x == id)
+                    {
+                        out.push(id.to_string());
+                    }
+                }
+                Inline::Emph { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. }
+                | Inline::Footnote { content } => inl(content, out),
+                Inline::Text { .. } | Inline::Break | Inline::Cite { .. } => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Paragraph { content } => inl(content, &mut out),
+            Block::List { items, .. } => {
+                for i in items {
+                    for id in figure_refs(i) {
+                        if !out.contains(&id) {
+                            out.push(id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Finds `[@id]`, `[@a; @b]` and `[@fig:id]` in literal text.
 fn split_citations(text: &str, out: &mut Vec<Inline>) {
     let mut rest = text;
     while let Some(open) = rest.find("[@") {
@@ -424,15 +476,24 @@ fn split_citations(text: &str, out: &mut Vec<Inline>) {
             break;
         };
         let inner = &rest[open + 1..open + close_rel];
+        if let Some(id) = inner.strip_prefix("@fig:").filter(|id| is_id(id)) {
+            if open > 0 {
+                out.push(Inline::text(&rest[..open]));
+            }
+            // The plan numbers the figure and decides whether it is in this document.
+            out.push(Inline::Ref {
+                target: figure_anchor(id),
+                text: String::new(),
+                scope: RefScope::Document,
+            });
+            rest = &rest[open + close_rel + 1..];
+            continue;
+        }
         let ids: Option<Vec<String>> = inner
             .split(';')
             .map(|part| {
                 let id = part.trim().strip_prefix('@')?;
-                (!id.is_empty()
-                    && id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
-                .then(|| id.to_string())
+                is_id(id).then(|| id.to_string())
             })
             .collect();
         match ids {
@@ -538,6 +599,30 @@ mod tests {
 
     fn t(s: &str) -> Inline {
         Inline::text(s)
+    }
+
+    #[test]
+    fn figure_references_are_refs_to_the_indicator_figure() {
+        let parsed = parse("As [@fig:internet-use] shows, and [@fig:] does not.");
+        assert_eq!(
+            parsed.blocks,
+            vec![Block::Paragraph {
+                content: vec![
+                    t("As "),
+                    Inline::Ref {
+                        target: "figure-internet-use".into(),
+                        text: String::new(),
+                        scope: RefScope::Document,
+                    },
+                    t(" shows, and [@fig:] does not."),
+                ]
+            }]
+        );
+        assert_eq!(
+            figure_refs(&parsed.blocks),
+            vec!["internet-use".to_string()]
+        );
+        assert!(citations(&parsed.blocks).is_empty());
     }
 
     #[test]

@@ -533,6 +533,29 @@ pub fn validate(
                         .hint(format!("add a line `[^{label}]: ...` after the paragraph")),
                     );
                 }
+                if let Some(known) = &indicator_ids {
+                    for id in rich::figure_refs(&parsed.blocks) {
+                        if !known.contains(&id.as_str()) {
+                            let hint = match suggest::did_you_mean(&id, known.iter().copied()) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => {
+                                    "refer to the figures of indicators defined in indicators.yaml"
+                                        .to_string()
+                                }
+                            };
+                            c.diags.push(
+                                Diagnostic::error(format!(
+                                    "reference to the figure of unknown indicator `{id}` in `{}`{}",
+                                    field.path,
+                                    lang_suffix(field.text, lang)
+                                ))
+                                .at_opt(find_nth(at.as_ref(), &format!("@fig:{id}"), 0))
+                                .label("no indicator has this id")
+                                .hint(hint),
+                            );
+                        }
+                    }
+                }
                 if let Some(known) = &source_ids {
                     for id in rich::citations(&parsed.blocks) {
                         if !known.contains(&id.as_str()) {
