@@ -117,6 +117,9 @@ pub struct SchemaArgs {
     /// Print the field reference as Markdown instead (the README's data format section).
     #[arg(long, conflicts_with = "out")]
     pub markdown: bool,
+    /// Print the JSON Schema of the document model the templates receive as `/ir.json`.
+    #[arg(long, conflicts_with_all = ["out", "markdown"])]
+    pub ir: bool,
 }
 
 #[derive(Debug, Subcommand)]

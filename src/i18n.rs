@@ -23,6 +23,8 @@ struct LocaleFile {
     thousands_separator: Option<String>,
     percent_format: Option<String>,
     minimum_grouping_digits: Option<usize>,
+    /// Opening and closing double quotes, then opening and closing single quotes.
+    quotes: Option<[String; 4]>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
 }
@@ -40,6 +42,8 @@ pub struct Locale {
     thousands: String,
     percent_format: String,
     min_grouping: usize,
+    /// Typographic quotes: “ ” then ‘ ’ in English.
+    pub quotes: [String; 4],
     pub labels: BTreeMap<String, String>,
 }
 
@@ -164,6 +168,11 @@ impl Locale {
                 .or(base.minimum_grouping_digits)
                 .or(english.minimum_grouping_digits)
                 .unwrap_or(1),
+            quotes: top
+                .quotes
+                .or(base.quotes)
+                .or(english.quotes)
+                .unwrap_or_else(|| ["“", "”", "‘", "’"].map(String::from)),
             labels,
         };
         Ok((locale, warnings))

@@ -1,12 +1,18 @@
-//! The document model (IR): format-neutral documents that both backends render.
+//! The document model (IR): format-neutral documents that every renderer draws.
 //!
-//! A document is metadata, a theme, localised labels, and a flat list of blocks. Blocks and
-//! inlines say what things are (a heading, a figure, a cross-reference), never how they look:
-//! the Typst templates and the DOCX writer decide that. The IR is serialised to JSON for the
-//! templates, so field names here are part of the template interface (kebab-case).
+//! The IR owns every decision a reader can see: what a document says (blocks and inlines),
+//! how it is composed (the front matter of its cover or title band, its back matter, its page
+//! geometry and running-header policy) and who publishes it (identity marks, disclaimer,
+//! contacts). Renderers decide only how those things look: the Typst templates and the DOCX
+//! writer both draw the same front matter, back matter and blocks, and neither adds content
+//! the other lacks.
+//!
+//! The IR reaches the templates as JSON, so field names here are the template interface
+//! (kebab-case); `deca schema --ir` prints its JSON Schema for people who write templates.
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use crate::model::rich::{Inline, RefScope};
@@ -14,7 +20,7 @@ pub use crate::model::rich::{Inline, RefScope};
 use crate::edition::Kind;
 
 /// One document to produce: a report, a brief, a one-pager or the overview, in one language.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Document {
     pub kind: Kind,
@@ -30,54 +36,169 @@ pub struct Document {
     /// Region for hyphenation and quotes, e.g. `PE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// What the file is: its properties (title, author, keywords).
     pub meta: Meta,
+    /// The page: paper, margins, columns, running header and footer.
+    pub page: Page,
+    /// The opening: the report's cover, or the title band of the other kinds.
+    pub front: Front,
+    /// The closing: disclaimer, suggested citation, publisher and contacts.
+    pub back: Back,
     pub theme: Theme,
-    /// Localised labels the templates print ("Contents", "Page {page} of {total}", ...).
+    /// Localised labels renderers print around the content ("Contents", "Page {page} of
+    /// {total}", "Figure {n}").
     pub labels: BTreeMap<String, String>,
     pub blocks: Vec<Block>,
     /// Text scale for documents that must fit a page (1.0 = the template's sizes).
     pub scale: f64,
 }
 
-/// What the document is, for covers, headers and file properties.
-#[derive(Debug, Clone, Serialize)]
+/// The file's properties, as PDF and Word metadata carry them.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Meta {
-    /// The document's own title: the report title, or e.g. the priority's title for a brief.
+    /// The document title shown in a reader's title bar: "Brief: Public integrity".
     pub title: String,
-    /// A line above the title: "Brief", "Recommendation 3", ...
-    pub kicker: String,
-    pub subtitle: Option<String>,
-    /// The assessment's title, for running headers of briefs and one-pagers.
-    pub assessment_title: String,
+    /// The assessment's title, for running headers and placeholders.
+    pub assessment: String,
     pub country: String,
+    pub author: String,
+    pub organization: Option<String>,
+    pub keywords: Vec<String>,
     /// Publication date, formatted for the language.
     pub date: String,
     /// Publication date, `YYYY-MM-DD`.
     pub date_iso: String,
-    pub author: String,
-    pub organization: Option<String>,
-    pub keywords: Vec<String>,
-    /// What the document is, in words: "Brief: Public integrity".
-    pub description: String,
-    /// The status line, e.g. that recommendations are illustrative.
-    pub status: Option<String>,
-    pub cover_image: Option<Image>,
 }
 
-/// An image the templates place (bytes are served to the backends separately, by path).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The page a document is laid out on. Lengths are millimetres.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Page {
+    /// `a4` or `us-letter` (Typst's paper names).
+    pub paper: String,
+    pub width: f64,
+    pub height: f64,
+    pub margin: Margins,
+    /// Width of the text column: body text is set this wide, for a readable measure.
+    pub text_width: f64,
+    /// Width beyond the text column that wide elements (figures, tables, headings of
+    /// chapters, key figures) may use: the side column of the grid, 0 when there is none.
+    pub wide: f64,
+    pub header: RunningHeader,
+    pub footer: RunningFooter,
+}
+
+/// Page margins in millimetres.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Margins {
+    pub top: f64,
+    pub bottom: f64,
+    pub left: f64,
+    pub right: f64,
+}
+
+/// What the running header says and where it appears.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct RunningHeader {
+    /// Whether the document has a running header at all (one-page documents have none).
+    pub visible: bool,
+    /// Text on the leading side: the assessment or the document.
+    pub left: String,
+    /// Text on the trailing side; `None` with `chapter` set means the current chapter.
+    pub right: Option<String>,
+    /// The trailing side names the chapter (the level-1 heading) the page is in.
+    pub chapter: bool,
+    /// The first page that carries it (1-based): the cover and title bands have none.
+    pub from_page: u32,
+    /// Pages where a chapter opens carry none: the chapter's title is the page's heading.
+    pub skip_chapter_openers: bool,
+}
+
+/// What the running footer says.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct RunningFooter {
+    /// Text on the leading side, e.g. the date.
+    pub left: String,
+    /// "Page X of Y" on the trailing side.
+    pub page_numbers: bool,
+    /// The first page that carries it (1-based).
+    pub from_page: u32,
+}
+
+/// The opening of a document: everything its cover or title band shows.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Front {
+    /// A full cover page (the report) or a title band at the top of page 1 (the others).
+    pub cover: bool,
+    /// A line above the title: "Brief", "Recommendation 3".
+    pub kicker: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// One line of context under a band's title: "Peru DECA · 1 November 2026".
+    pub context: String,
+    /// The date as the cover prints it: "Published 1 November 2026".
+    pub date_line: String,
+    /// A status tag beside the kicker, e.g. "Illustrative".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// The status in a sentence, e.g. that the recommendations are illustrative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Identity marks in order: the publisher's logo first, then partners'.
+    pub marks: Vec<Image>,
+    /// The publishing organisation's name, beside the marks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// A cover photo with its credit; without one the cover draws a pattern from the theme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+}
+
+/// The closing of a document: what the report's inside and back covers, and the small print
+/// at the end of the other kinds, say.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Back {
+    /// E.g. that the contents are the authors' and do not necessarily reflect the funder's
+    /// views.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disclaimer: Option<String>,
+    /// How to cite the publication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// The people who wrote it, with their roles: "Name, role".
+    pub team: Vec<String>,
+    /// Who publishes it, with address, web and contact lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    pub address: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// Photo and other credits.
+    pub credits: Vec<String>,
+}
+
+/// An image the renderers place; its bytes are served separately, by path.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Image {
     /// Path under which the backend serves the bytes, e.g. `/assets/logo.png`.
     pub path: String,
+    /// What it shows; empty for a purely decorative image.
     pub alt: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<String>,
 }
 
-/// The brand: colours, fonts, logo, paper.
-#[derive(Debug, Clone, Serialize)]
+/// The brand: colours and fonts.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Theme {
     pub primary: String,
@@ -86,14 +207,15 @@ pub struct Theme {
     pub tint: String,
     pub heading_font: String,
     pub body_font: String,
-    pub logo: Option<Image>,
-    /// `a4` or `us-letter` (Typst's paper names).
-    pub paper: String,
 }
 
 /// A block-level element.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(
+    tag = "type",
+    rename_all = "kebab-case",
+    rename_all_fields = "kebab-case"
+)]
 pub enum Block {
     /// A heading; levels never skip (1, 2, 3).
     Heading {
@@ -102,14 +224,17 @@ pub enum Block {
         /// Anchor for cross-references, e.g. `finding-3`.
         #[serde(skip_serializing_if = "Option::is_none")]
         anchor: Option<String>,
-        /// Listed in the table of contents.
+        /// Listed in the table of contents and the bookmarks.
         outlined: bool,
+        /// Starts a new page: a chapter opener.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        new_page: bool,
     },
-    /// A paragraph; `role` lets templates style a lead or a note.
+    /// A paragraph; `role` lets renderers style a lead or a note.
     Paragraph {
         content: Vec<Inline>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        role: Option<String>,
+        role: Option<Role>,
     },
     /// A bullet or numbered list.
     List {
@@ -117,68 +242,127 @@ pub enum Block {
         start: u64,
         items: Vec<Vec<Block>>,
     },
-    /// A table; the header row repeats across pages.
-    Table {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        caption: Option<Vec<Inline>>,
-        header: Vec<Vec<Inline>>,
-        rows: Vec<Vec<Vec<Inline>>>,
-        /// Relative column widths.
-        widths: Vec<f64>,
-    },
-    /// A chart or image with alt text and a caption.
-    Figure {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        chart: Option<Box<Chart>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        image: Option<Image>,
-        alt: String,
-        caption: Vec<Inline>,
-        /// "Source: ..." line.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        source: Option<Vec<Inline>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
-        /// Anchor for cross-references.
-        anchor: String,
-    },
+    /// A table; the header row repeats across pages. Tables may use the wide measure.
+    Table(Table),
+    /// A chart or image, numbered, with a title above and a source line below.
+    Figure(Figure),
+    /// Figures of equal size side by side, two per row (small multiples).
+    FigureRow { figures: Vec<Figure> },
     /// A highlighted box: the status line, a key message.
     Callout {
         #[serde(skip_serializing_if = "Option::is_none")]
         title: Option<String>,
-        tone: String,
+        tone: Tone,
         blocks: Vec<Block>,
     },
     /// Label–value pairs: who acts, timeframe, fieldwork.
     Facts { items: Vec<Fact> },
-    /// Key figures: big numbers with a word under each ("63 | interviews").
+    /// Key figures: big numbers with a short label and their source, as tiles.
     KeyFigures { items: Vec<KeyFigure> },
     /// The list of sources.
     Sources { entries: Vec<SourceEntry> },
     /// The table of contents: the outlined headings of levels 1 and 2.
     Toc,
-    /// Start a new page.
-    PageBreak,
+    /// Blocks that stay on one page together, e.g. a recommendation in a brief.
+    Keep { blocks: Vec<Block> },
+    /// A main column and a narrower side column (the one-pager's body and sidebar).
+    Columns { main: Vec<Block>, side: Vec<Block> },
+    /// Blocks set in `count` equal columns across the wide measure, flowing from one column
+    /// to the next (a brief's findings).
+    Multicol { count: u8, blocks: Vec<Block> },
     /// Marks where a data field begins, so an overflow can be traced to it.
     Field { name: String },
 }
 
+/// What a paragraph is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The opening paragraph of a finding, brief or recommendation: larger.
+    Lead,
+    /// Small print: status lines, sources strips.
+    Note,
+}
+
+/// The tone of a callout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tone {
+    /// The status of the edition (e.g. illustrative recommendations): the accent colour.
+    Status,
+    /// A note: the brand tint.
+    Note,
+}
+
+/// A table. Cells are inline runs.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub header: Vec<Vec<Inline>>,
+    pub rows: Vec<Vec<Vec<Inline>>>,
+    /// A number and title above the table ("Table 1. Recommendations at a glance").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<Vec<Inline>>,
+    /// A line under the table, e.g. a legend for marks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Vec<Inline>>,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Column {
+    /// Relative width.
+    pub width: f64,
+    /// Cells are centred (marks, numbers) rather than set from the leading edge.
+    pub center: bool,
+}
+
+/// A figure: a chart drawn from data, or an image.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Figure {
+    /// "Figure 3", as the text refers to it.
+    pub label: String,
+    /// The chart's title, stating what it shows.
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chart: Option<Box<Chart>>,
+    /// A comparison of one or two values shown as number tiles rather than drawn.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiles: Vec<KeyFigure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    /// What the figure shows and its main values, for readers who cannot see it.
+    pub alt: String,
+    /// "Source: ..." line, set under the figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Vec<Inline>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Anchor for cross-references (`figure-<indicator>`).
+    pub anchor: String,
+}
+
 /// One label–value pair.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Fact {
     pub label: String,
     pub value: Vec<Inline>,
 }
 
-/// One key figure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One key figure: "51.2 %", "of rural households use the internet", and where it is from.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct KeyFigure {
     pub value: String,
     pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One entry of the list of sources.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct SourceEntry {
     pub id: String,
     /// The short label citations print, e.g. `INEI 2023`.
@@ -187,7 +371,7 @@ pub struct SourceEntry {
 }
 
 /// A chart: data and localised words; the chart template draws it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Chart {
     /// `bar`, `horizontal-bar` or `line`.
@@ -209,14 +393,14 @@ pub struct Chart {
 }
 
 /// One gridline of a chart's value axis.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Tick {
     pub value: f64,
     pub label: String,
 }
 
 /// One series of a chart, with its values formatted for the language.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ChartSeries {
     pub label: String,
     pub values: Vec<f64>,
@@ -224,40 +408,41 @@ pub struct ChartSeries {
     pub labels: Vec<String>,
 }
 
-/// Collects the plain text of blocks in reading order: headings and paragraphs, one per entry.
-/// Used to compare the two backends' output and in tests.
-pub fn text_lines(blocks: &[Block]) -> Vec<String> {
-    use crate::model::rich::plain_text;
-    let mut out = Vec::new();
-    for b in blocks {
-        match b {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                out.push(plain_text(content))
+impl Document {
+    /// The headings in order, as (level, text), nested blocks included.
+    pub fn headings(&self) -> Vec<(u8, String)> {
+        let mut out = Vec::new();
+        visit(&self.blocks, &mut |b| {
+            if let Block::Heading { level, content, .. } = b {
+                out.push((*level, crate::model::rich::plain_text(content)));
             }
-            Block::List { items, .. } => items.iter().for_each(|i| out.extend(text_lines(i))),
-            Block::Callout { title, blocks, .. } => {
-                out.extend(title.clone());
-                out.extend(text_lines(blocks));
+        });
+        out
+    }
+}
+
+/// Calls `f` on every block in reading order, nested blocks after their parent.
+pub fn visit(blocks: &[Block], f: &mut impl FnMut(&Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::List { items, .. } => items.iter().for_each(|i| visit(i, f)),
+            Block::Callout { blocks, .. }
+            | Block::Keep { blocks }
+            | Block::Multicol { blocks, .. } => visit(blocks, f),
+            Block::Columns { main, side } => {
+                visit(main, f);
+                visit(side, f);
             }
             _ => {}
         }
     }
-    out
 }
 
-impl Document {
-    /// The headings in order, as (level, text).
-    pub fn headings(&self) -> Vec<(u8, String)> {
-        self.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Heading { level, content, .. } => {
-                    Some((*level, crate::model::rich::plain_text(content)))
-                }
-                _ => None,
-            })
-            .collect()
-    }
+/// The JSON Schema of the IR, for template authors (`deca schema --ir`).
+pub fn schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    generator.into_root_schema_for::<Document>().to_value()
 }
 
 /// Checks that headings start at level 1 and never skip a level (PDF/UA and screen readers

@@ -1,10 +1,16 @@
-//! `deca schema`: the JSON Schemas of the data files, printed or written to a folder.
+//! `deca schema`: the JSON Schemas of the data files, printed or written to a folder, and of
+//! the document model templates receive (`--ir`).
 
 use crate::cli::SchemaArgs;
 use crate::exit;
 use crate::model::schema::{self, FileKind};
 
 pub fn run(args: &SchemaArgs) -> u8 {
+    if args.ir {
+        let text = serde_json::to_string_pretty(&crate::ir::schema()).expect("schema serializes");
+        println!("{text}");
+        return exit::OK;
+    }
     if args.markdown {
         print!("{}", schema::markdown());
         return exit::OK;

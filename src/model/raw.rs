@@ -66,9 +66,50 @@ pub struct AssessmentFile {
     #[schemars(with = "Vec<Text>")]
     #[serde(default)]
     pub keywords: Vec<Sp<Text>>,
-    /// An optional cover image.
+    /// An optional cover image (a photo with its credit); without one the cover draws a
+    /// pattern from the theme's colours.
     #[serde(default)]
     pub cover_image: Option<Image>,
+    /// How the publication presents itself: disclaimer, suggested citation, publisher and
+    /// contacts, printed on the report's inside and back covers and at the end of the others.
+    #[serde(default)]
+    pub publication: Publication,
+}
+
+/// The publication's small print and back cover.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Publication {
+    /// E.g. "The contents are the responsibility of the authors and do not necessarily reflect
+    /// the views of ..." (required on many agency-funded publications).
+    #[schemars(with = "Option<Text>")]
+    #[serde(default)]
+    pub disclaimer: Option<Sp<Text>>,
+    /// How to cite the publication. When absent, deca composes one from the team (or the
+    /// publisher), the title and the year.
+    #[schemars(with = "Option<Text>")]
+    #[serde(default)]
+    pub citation: Option<Sp<Text>>,
+    /// Who publishes it.
+    #[schemars(with = "Option<Text>")]
+    #[serde(default)]
+    pub publisher: Option<Sp<Text>>,
+    /// The publisher's address, one line per item.
+    #[schemars(with = "Vec<Text>")]
+    #[serde(default)]
+    pub address: Vec<Sp<Text>>,
+    /// The publication's or publisher's web address.
+    #[schemars(with = "Option<String>")]
+    #[serde(default)]
+    pub web: Option<Sp<String>>,
+    /// Who to contact, e.g. an e-mail address.
+    #[schemars(with = "Option<Text>")]
+    #[serde(default)]
+    pub contact: Option<Sp<Text>>,
+    /// Photo and other credits, one per item.
+    #[schemars(with = "Vec<Text>")]
+    #[serde(default)]
+    pub credits: Vec<Sp<Text>>,
 }
 
 fn one() -> u32 {
@@ -331,6 +372,27 @@ pub struct Indicator {
     #[schemars(with = "Option<Text>")]
     #[serde(default)]
     pub alt: Option<Sp<Text>>,
+    /// The one number that sums the indicator up, for key-figure tiles in briefs and
+    /// one-pagers.
+    #[serde(default)]
+    pub key_figure: Option<KeyFigure>,
+}
+
+/// Which value of an indicator is its key figure, and what it says.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KeyFigure {
+    /// The category, by position (1 is the first); the last when absent.
+    #[schemars(with = "Option<u32>")]
+    #[serde(default)]
+    pub category: Option<Sp<u32>>,
+    /// The series, by position (1 is the first); the first when absent.
+    #[schemars(with = "Option<u32>")]
+    #[serde(default)]
+    pub series: Option<Sp<u32>>,
+    /// What the number is, in a few words after it: `of rural residents used the internet`.
+    #[schemars(with = "Text")]
+    pub label: Sp<Text>,
 }
 
 /// How an indicator's values are printed.
@@ -429,6 +491,9 @@ pub struct ThemeFile {
     /// The organisation's logo, printed on covers and letterheads.
     #[serde(default)]
     pub logo: Option<Image>,
+    /// Further identity marks printed beside the logo, e.g. a funder's and partners' marks.
+    #[serde(default)]
+    pub marks: Vec<Image>,
     /// The organisation's name, printed beside the logo and in document metadata.
     #[schemars(with = "Option<Text>")]
     #[serde(default)]

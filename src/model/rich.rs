@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A block of rich text.
@@ -29,7 +30,7 @@ pub enum Block {
 }
 
 /// An inline element of rich text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Inline {
     /// Literal text: never interpreted by any renderer.
@@ -61,7 +62,7 @@ pub enum Inline {
 }
 
 /// Where the anchor of a cross-reference is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RefScope {
     /// In the document that holds the reference.

@@ -400,6 +400,27 @@ pub fn validate(
                     }
                 }
             }
+            if let Some(k) = &ind.key_figure {
+                let positions = [
+                    (&k.category, ind.categories.len(), "category", "categories"),
+                    (&k.series, ind.series.len(), "series", "series"),
+                ];
+                for (at, count, one, many) in positions {
+                    if let Some(at) = at
+                        && (at.value == 0 || at.value as usize > count)
+                    {
+                        let d = c.error(
+                            K::Indicators,
+                            at,
+                            format!(
+                                "key figure of indicator `{}` names {one} {}, but it has {count} {many}",
+                                ind.id.value, at.value
+                            ),
+                        );
+                        d.hint = Some(format!("give a position from 1 to {count}"));
+                    }
+                }
+            }
         }
         if let Some(fs) = &t.findings {
             let cited: HashSet<&str> = fs
@@ -438,10 +459,10 @@ pub fn validate(
 
     // theme.yaml
     if let Some(th) = &t.theme {
-        if let Some(logo) = &th.logo
-            && let Some(bytes) = check_image(&mut c, K::Theme, dir, logo)
-        {
-            assets.insert(logo.path.value.clone(), bytes);
+        for logo in th.logo.iter().chain(&th.marks) {
+            if let Some(bytes) = check_image(&mut c, K::Theme, dir, logo) {
+                assets.insert(logo.path.value.clone(), bytes);
+            }
         }
         for f in [&th.fonts.heading, &th.fonts.body].into_iter().flatten() {
             let families = crate::fonts::families();

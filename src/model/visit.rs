@@ -113,6 +113,23 @@ pub fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
                 w.rich(format!("{base}.description"), d);
             }
         }
+        let pb = &m.publication;
+        for (name, t) in [
+            ("disclaimer", &pb.disclaimer),
+            ("citation", &pb.citation),
+            ("publisher", &pb.publisher),
+            ("contact", &pb.contact),
+        ] {
+            if let Some(t) = t {
+                w.plain(format!("publication.{name}"), t);
+            }
+        }
+        for (i, t) in pb.address.iter().enumerate() {
+            w.untranslated(format!("publication.address[{i}]"), t);
+        }
+        for (i, t) in pb.credits.iter().enumerate() {
+            w.plain(format!("publication.credits[{i}]"), t);
+        }
         w.rich("executive-summary".into(), &m.executive_summary);
         if let Some(i) = &m.introduction {
             w.rich("introduction".into(), i);
@@ -178,6 +195,9 @@ pub fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
             if let Some(a) = &ind.alt {
                 w.plain(format!("{base}.alt"), a);
             }
+            if let Some(k) = &ind.key_figure {
+                w.plain(format!("{base}.key-figure.label"), &k.label);
+            }
         }
     }
     if let Some(ss) = p.sources {
@@ -202,6 +222,9 @@ pub fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
         w.kind = FileKind::Theme;
         if let Some(l) = &t.logo {
             w.image("logo", l);
+        }
+        for (i, m) in t.marks.iter().enumerate() {
+            w.image(&format!("marks[{i}]"), m);
         }
         if let Some(o) = &t.organization {
             w.plain("organization".into(), o);

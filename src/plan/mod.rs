@@ -1,22 +1,28 @@
 //! The plan: which documents an assessment yields, and what each contains, as IR.
 //!
-//! Each kind has its own module; this one holds what they share: resolving text for a
-//! language, turning rich text into IR blocks with citation labels, charts from indicators,
-//! cross-references, metadata and the theme.
+//! Each kind has its own module. This one holds what they share to say things: text in the
+//! document's language, rich text turned into IR blocks with citation labels and figure
+//! references filled in, numbered titles and cross-references. `compose` builds the document
+//! shell (page, front and back matter), `figures` turns indicators into figures and key
+//! figures, and `typography` sets the finished text (quotes, no-break spaces).
 
 mod brief;
+mod compose;
+mod figures;
 mod onepager;
 mod overview;
 mod report;
+mod typography;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::edition::{Kind, Paper};
-use crate::i18n::{self, Locale};
-use crate::ir::{self, Block, Chart, ChartSeries, Inline};
-use crate::model::raw::{self, ChartKind};
+use crate::i18n::Locale;
+use crate::ir::{self, Block, Inline};
 use crate::model::rich::{self, RefScope};
-use crate::model::{Assessment, Rich, Text};
+use crate::model::{Assessment, Rich, Text, raw};
+
+pub use figures::axis;
 
 /// Everything a plan needs besides the assessment.
 pub struct Ctx<'a> {
@@ -82,7 +88,18 @@ pub fn document(ctx: &Ctx, target: &Target) -> ir::Document {
         Kind::Overview => overview::build(ctx),
     };
     doc.name = target.name();
+    typography::set(&mut doc, ctx.locale);
     doc
+}
+
+/// Where the figures of a document are: the number each indicator's figure has in it.
+/// References to figures elsewhere point into the report, with the report's numbers.
+#[derive(Debug, Default, Clone)]
+pub struct FigureNumbers {
+    /// Figures placed in this document.
+    pub here: HashMap<String, usize>,
+    /// Figures of the report.
+    pub report: HashMap<String, usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -112,22 +129,26 @@ impl<'a> Ctx<'a> {
         self.locale.fmt(key, args)
     }
 
-    /// Rich text as IR blocks, with citation labels filled in.
-    pub fn blocks(&self, r: &Rich) -> Vec<Block> {
-        let parsed = rich::parse(&self.source_text(r));
-        parsed.blocks.iter().map(|b| self.block(b)).collect()
+    /// Rich text as parsed blocks (before labels are filled), e.g. to find figure references.
+    pub fn parse(&self, r: &Rich) -> Vec<rich::Block> {
+        rich::parse(&self.source_text(r)).blocks
+    }
+
+    /// Rich text as IR blocks, with citation labels and figure references filled in.
+    pub fn blocks(&self, r: &Rich, figs: &FigureNumbers) -> Vec<Block> {
+        self.parse(r).iter().map(|b| self.block(b, figs)).collect()
     }
 
     /// Rich text as one run of inlines (for summaries and list items).
-    pub fn inlines(&self, r: &Rich) -> Vec<Inline> {
-        let parsed = rich::parse(&self.source_text(r));
-        self.fill(rich::single_paragraph(&parsed.blocks))
+    pub fn inlines(&self, r: &Rich, figs: &FigureNumbers) -> Vec<Inline> {
+        self.fill(rich::single_paragraph(&self.parse(r)), figs)
     }
 
-    fn block(&self, b: &rich::Block) -> Block {
+    /// One parsed block as IR.
+    pub fn block(&self, b: &rich::Block, figs: &FigureNumbers) -> Block {
         match b {
             rich::Block::Paragraph { content } => Block::Paragraph {
-                content: self.fill(content.clone()),
+                content: self.fill(content.clone(), figs),
                 role: None,
             },
             rich::Block::List {
@@ -139,14 +160,14 @@ impl<'a> Ctx<'a> {
                 start: *start,
                 items: items
                     .iter()
-                    .map(|i| i.iter().map(|b| self.block(b)).collect())
+                    .map(|i| i.iter().map(|b| self.block(b, figs)).collect())
                     .collect(),
             },
         }
     }
 
-    /// Fills citation labels: `(INEI 2023; OSIPTEL 2019)`.
-    fn fill(&self, inlines: Vec<Inline>) -> Vec<Inline> {
+    /// Fills citation labels, `(INEI 2023; OSIPTEL 2019)`, and figure references, `Figure 3`.
+    fn fill(&self, inlines: Vec<Inline>, figs: &FigureNumbers) -> Vec<Inline> {
         inlines
             .into_iter()
             .map(|i| match i {
@@ -157,22 +178,37 @@ impl<'a> Ctx<'a> {
                         ids,
                     }
                 }
+                Inline::Ref { target, .. } => self.figure_ref(&target, figs),
                 Inline::Emph { content } => Inline::Emph {
-                    content: self.fill(content),
+                    content: self.fill(content, figs),
                 },
                 Inline::Strong { content } => Inline::Strong {
-                    content: self.fill(content),
+                    content: self.fill(content, figs),
                 },
                 Inline::Link { url, content } => Inline::Link {
                     url,
-                    content: self.fill(content),
+                    content: self.fill(content, figs),
                 },
                 Inline::Footnote { content } => Inline::Footnote {
-                    content: self.fill(content),
+                    content: self.fill(content, figs),
                 },
                 other => other,
             })
             .collect()
+    }
+
+    /// "Figure 3": to the figure in this document, or else to the report's.
+    fn figure_ref(&self, anchor: &str, figs: &FigureNumbers) -> Inline {
+        let id = anchor.strip_prefix("figure-").unwrap_or(anchor);
+        let (n, scope) = match figs.here.get(id) {
+            Some(n) => (*n, RefScope::Document),
+            None => (figs.report.get(id).copied().unwrap_or(0), RefScope::Report),
+        };
+        Inline::Ref {
+            target: anchor.to_string(),
+            text: self.fmt("figure-n", &[("n", &n.to_string())]),
+            scope,
+        }
     }
 
     /// How a source is cited: its `cite-as`, or publisher and year.
@@ -189,37 +225,40 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A numbered title as the language writes it: "Finding 3: …", "Pilier 1 : …".
+    fn numbered(&self, key: &str, n: u32, title: &Text) -> String {
+        self.fmt(
+            "numbered-title",
+            &[
+                ("label", &self.fmt(key, &[("n", &n.to_string())])),
+                ("title", &self.t(title)),
+            ],
+        )
+    }
+
     /// "Finding 3: The Amazon rainforest and the Andes...", as headings and references say it.
     pub fn finding_title(&self, f: &raw::Finding) -> String {
-        let n = f.number.value.to_string();
-        format!(
-            "{}: {}",
-            self.fmt("finding-n", &[("n", &n)]),
-            self.t(&f.title.value)
-        )
+        self.numbered("finding-n", f.number.value, &f.title.value)
     }
 
     /// "Recommendation 3: Scale community digital literacy...".
     pub fn recommendation_title(&self, r: &raw::Recommendation) -> String {
-        let n = r.number.value.to_string();
-        format!(
-            "{}: {}",
-            self.fmt("recommendation-n", &[("n", &n)]),
-            self.t(&r.title.value)
-        )
+        self.numbered("recommendation-n", r.number.value, &r.title.value)
+    }
+
+    /// "Pillar 1: Digital Infrastructure and Adoption".
+    pub fn pillar_title(&self, p: &raw::Pillar) -> String {
+        self.numbered("pillar-n", p.number.value, &p.title.value)
     }
 
     /// A reference to a finding in this document.
     pub fn finding_ref(&self, f: &raw::Finding) -> Inline {
-        reference(&format!("finding-{}", f.id.value), self.finding_title(f))
+        reference(&finding_anchor(f), self.finding_title(f))
     }
 
     /// A reference to a recommendation in this document.
     pub fn recommendation_ref(&self, r: &raw::Recommendation) -> Inline {
-        reference(
-            &format!("recommendation-{}", r.id.value),
-            self.recommendation_title(r),
-        )
+        reference(&recommendation_anchor(r), self.recommendation_title(r))
     }
 
     /// Titles of priorities, joined for a facts line.
@@ -231,244 +270,30 @@ impl<'a> Ctx<'a> {
             .join("; ")
     }
 
-    /// A chart figure for an indicator; `n` is its figure number in the document.
-    pub fn figure(&self, ind: &raw::Indicator, n: usize) -> Block {
-        let chart = self.chart(ind);
-        let alt = match &ind.alt {
-            Some(a) => self.t(&a.value),
-            None => self.generated_alt(&chart),
-        };
-        // The citation label, as in the text; the annex gives the full reference.
-        let source = self.a.source(&ind.source.value).map(|s| {
-            vec![Inline::text(format!(
-                "{} {}",
-                self.label("source"),
-                self.cite_label(&s.id.value)
-            ))]
-        });
-        Block::Figure {
-            caption: vec![Inline::text(format!(
-                "{}. {}",
-                self.fmt("figure-n", &[("n", &n.to_string())]),
-                chart.title
-            ))],
-            chart: Some(Box::new(chart)),
-            image: None,
-            alt,
-            source,
-            note: ind.note.as_ref().map(|n| self.t(&n.value)),
-            anchor: format!("figure-{}", ind.id.value),
-        }
-    }
-
-    /// The chart data of an indicator, with values formatted for the language.
-    pub fn chart(&self, ind: &raw::Indicator) -> Chart {
-        let all: Vec<f64> = ind
-            .series
+    /// The findings in the order the report prints them: by pillar, then by number.
+    pub fn findings_in_report_order(&self) -> Vec<&'a raw::Finding> {
+        let mut pillars: Vec<_> = self.a.meta.pillars.iter().collect();
+        pillars.sort_by_key(|p| p.number.value);
+        pillars
             .iter()
-            .flat_map(|s| s.values.value.iter().filter_map(|v| v.value))
-            .collect();
-        let decimals = i18n::decimals_needed(&all, ind.format);
-        let vmax = all.iter().cloned().fold(0.0, f64::max);
-        let (max, step) = axis(vmax, ind.format);
-        let step_decimals = i18n::decimals_needed(&[step], raw::ValueFormat::Number);
-        let ticks = (0..)
-            .map(|k| k as f64 * step)
-            .take_while(|v| *v <= max + step / 1000.0)
-            .map(|value| ir::Tick {
-                value,
-                label: self.locale.value(value, ind.format, step_decimals),
-            })
-            .collect();
-        Chart {
-            max,
-            ticks,
-            kind: match ind.chart.value {
-                ChartKind::Bar => "bar",
-                ChartKind::HorizontalBar => "horizontal-bar",
-                ChartKind::Line => "line",
-            }
-            .to_string(),
-            title: self.t(&ind.label.value),
-            unit: self.t(&ind.unit.value),
-            axis: ind.axis.as_ref().map(|a| self.t(&a.value)),
-            categories: ind.categories.iter().map(|c| self.t(&c.value)).collect(),
-            series: ind
-                .series
-                .iter()
-                .map(|s| {
-                    let values: Vec<f64> = s
-                        .values
-                        .value
-                        .iter()
-                        .map(|v| v.value.unwrap_or(0.0))
-                        .collect();
-                    ChartSeries {
-                        label: self.t(&s.label.value),
-                        labels: values
-                            .iter()
-                            .map(|v| self.locale.value(*v, ind.format, decimals))
-                            .collect(),
-                        values,
-                    }
-                })
-                .collect(),
-            format: match ind.format {
-                raw::ValueFormat::Percent => "percent",
-                raw::ValueFormat::Number => "number",
-                raw::ValueFormat::Decimal => "decimal",
-            }
-            .to_string(),
-        }
-    }
-
-    /// Alt text from the values: "Bar chart: Internet use by area. Lima 89.2%, Rural 51.2%."
-    pub fn generated_alt(&self, chart: &Chart) -> String {
-        let kind = self.label(&format!("chart-{}", chart.kind));
-        let values = chart
-            .series
-            .iter()
-            .map(|s| {
-                let pairs: Vec<String> = chart
-                    .categories
+            .flat_map(|p| {
+                self.a
+                    .findings
                     .iter()
-                    .zip(&s.labels)
-                    .map(|(c, v)| format!("{c} {v}"))
-                    .collect();
-                if chart.series.len() > 1 {
-                    format!("{}: {}", s.label, pairs.join(", "))
-                } else {
-                    pairs.join(", ")
-                }
+                    .filter(move |f| f.pillar.value == p.id.value)
             })
-            .collect::<Vec<_>>()
-            .join("; ");
-        self.fmt(
-            "chart-alt",
-            &[
-                ("kind", &kind),
-                ("title", &chart.title),
-                ("values", &values),
-            ],
-        )
-    }
-
-    /// Metadata shared by every kind; each kind sets its own title and description.
-    pub fn meta(&self, title: String, kicker: String, description: String) -> ir::Meta {
-        let m = &self.a.meta;
-        // The people who wrote it; the organisation when no team is named.
-        let author = if m.team.is_empty() {
-            self.a
-                .theme
-                .organization
-                .as_ref()
-                .map(|o| self.t(&o.value))
-                .unwrap_or_default()
-        } else {
-            m.team
-                .iter()
-                .map(|t| self.t(&t.name.value))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        ir::Meta {
-            title,
-            kicker,
-            subtitle: m.subtitle.as_ref().map(|s| self.t(&s.value)),
-            assessment_title: self.t(&m.title.value),
-            country: self.t(&m.country.value),
-            date: self.locale.date(self.a.date),
-            date_iso: self.a.date.to_string(),
-            author,
-            organization: self.a.theme.organization.as_ref().map(|o| self.t(&o.value)),
-            keywords: m.keywords.iter().map(|k| self.t(&k.value)).collect(),
-            description,
-            status: Some(self.t(&m.status.value)),
-            cover_image: m.cover_image.as_ref().map(|i| self.image(i)),
-        }
-    }
-
-    pub fn image(&self, i: &raw::Image) -> ir::Image {
-        ir::Image {
-            path: format!("/assets/{}", i.path.value),
-            alt: self.t(&i.alt.value),
-            credit: i.credit.as_ref().map(|c| self.t(&c.value)),
-        }
-    }
-
-    pub fn theme(&self) -> ir::Theme {
-        let th = &self.a.theme;
-        let color = |c: &Option<serde_saphyr::Spanned<String>>, d: &str| {
-            c.as_ref().map_or(d.to_string(), |c| c.value.clone())
-        };
-        ir::Theme {
-            primary: color(&th.colors.primary, "#002F6C"),
-            accent: color(&th.colors.accent, "#BA0C2F"),
-            text: color(&th.colors.text, "#212721"),
-            tint: color(&th.colors.tint, "#E8EEF6"),
-            heading_font: th
-                .fonts
-                .heading
-                .as_ref()
-                .map_or(crate::fonts::SANS.to_string(), |f| f.value.clone()),
-            body_font: th
-                .fonts
-                .body
-                .as_ref()
-                .map_or(crate::fonts::SERIF.to_string(), |f| f.value.clone()),
-            logo: th.logo.as_ref().map(|l| self.image(l)),
-            paper: match self.paper {
-                Paper::A4 => "a4",
-                Paper::Letter => "us-letter",
-            }
-            .to_string(),
-        }
-    }
-
-    /// A document shell with metadata, theme and labels; kinds add blocks.
-    pub fn document(&self, kind: Kind, meta: ir::Meta, blocks: Vec<Block>) -> ir::Document {
-        ir::Document {
-            kind,
-            name: String::new(),
-            priority: None,
-            recommendation: None,
-            lang: self.lang().to_string(),
-            region: self.locale.region.clone(),
-            meta,
-            theme: self.theme(),
-            labels: self
-                .locale
-                .labels
-                .clone()
-                .into_iter()
-                .collect::<BTreeMap<_, _>>(),
-            blocks,
-            scale: 1.0,
-        }
+            .collect()
     }
 }
 
-/// The top of a value axis and its step: round numbers, with room above the tallest value for
-/// its label. Percentages that reach past 60 run to 100, so shares are not exaggerated.
-pub fn axis(vmax: f64, format: raw::ValueFormat) -> (f64, f64) {
-    if format == raw::ValueFormat::Percent && vmax > 60.0 && vmax <= 100.0 {
-        return (100.0, 25.0);
-    }
-    if vmax <= 0.0 || !vmax.is_finite() {
-        return (1.0, 0.25);
-    }
-    let raw_step = vmax / 4.0;
-    let mag = 10f64.powf(raw_step.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw_step)
-        .unwrap_or(10.0 * mag);
-    let mut max = (vmax / step).ceil() * step;
-    if vmax / max > 0.92 {
-        max += step;
-    }
-    (max, step)
+/// The anchor of a finding's heading.
+pub fn finding_anchor(f: &raw::Finding) -> String {
+    format!("finding-{}", f.id.value)
+}
+
+/// The anchor of a recommendation's heading.
+pub fn recommendation_anchor(r: &raw::Recommendation) -> String {
+    format!("recommendation-{}", r.id.value)
 }
 
 /// A reference to an anchor in this document.
@@ -499,15 +324,24 @@ pub fn heading(level: u8, text: impl Into<String>, anchor: Option<String>) -> Bl
         content: vec![Inline::text(text)],
         anchor,
         outlined: true,
+        new_page: false,
     }
 }
 
-/// A paragraph with a role (`lead`, `note`).
-pub fn para(content: Vec<Inline>, role: Option<&str>) -> Block {
-    Block::Paragraph {
-        content,
-        role: role.map(str::to_string),
+/// A chapter heading: level 1, on a new page.
+pub fn chapter(text: impl Into<String>, anchor: &str) -> Block {
+    Block::Heading {
+        level: 1,
+        content: vec![Inline::text(text)],
+        anchor: Some(anchor.to_string()),
+        outlined: true,
+        new_page: true,
     }
+}
+
+/// A paragraph with a role.
+pub fn para(content: Vec<Inline>, role: Option<ir::Role>) -> Block {
+    Block::Paragraph { content, role }
 }
 
 /// A list whose items are single paragraphs.

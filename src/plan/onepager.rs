@@ -1,75 +1,112 @@
-//! A one-page summary of one recommendation: what to do, why, the actions, who acts and when,
-//! the findings behind it and the priorities it serves. Field markers let an overflow be traced
+//! A one-page summary of one recommendation, readable in thirty seconds: the title band, then
+//! a main column (the recommendation in a sentence, why it matters, the actions) and a
+//! sidebar (one key number, who acts, the timeframe, the priorities served, the findings it
+//! answers), and a strip with the sources it cites. Field markers let an overflow be traced
 //! back to the data field to shorten.
 
-use super::report::recommendation_facts;
-use super::{Ctx, heading, list, para};
+use super::report::{FindingRefs, recommendation_facts};
+use super::{Ctx, FigureNumbers, heading, list, para};
 use crate::edition::Kind;
-use crate::ir::{Block, Inline};
+use crate::ir::{Block, Inline, Role};
 
 pub fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
-    let r = ctx
-        .a
+    let a = ctx.a;
+    let r = a
         .recommendation(rec_id)
         .expect("one-pagers are planned for known recommendations");
+    let figs = FigureNumbers {
+        here: Default::default(),
+        report: ctx.report_figure_numbers(),
+    };
     let field = |name: &str| Block::Field {
         name: name.to_string(),
     };
-    let mut b = vec![
+    let mut main = vec![
         field("summary"),
-        para(ctx.inlines(&r.summary.value), Some("lead")),
+        para(ctx.inlines(&r.summary.value, &figs), Some(Role::Lead)),
         field("rationale"),
         heading(1, ctx.label("why-it-matters"), None),
     ];
-    b.extend(ctx.blocks(&r.rationale.value));
-    b.push(field("actions"));
-    b.push(heading(1, ctx.label("actions"), None));
-    b.push(list(
+    main.extend(ctx.blocks(&r.rationale.value, &figs));
+    main.push(field("actions"));
+    main.push(heading(1, ctx.label("actions"), None));
+    main.push(list(
         true,
-        r.actions.iter().map(|x| ctx.inlines(&x.value)).collect(),
+        r.actions
+            .iter()
+            .map(|x| ctx.inlines(&x.value, &figs))
+            .collect(),
     ));
-    b.push(field("actors"));
-    b.push(Block::Facts {
-        items: recommendation_facts(ctx, r, true),
+
+    let mut side = Vec::new();
+    // One key number from the indicators of the findings it answers: the first that names
+    // its key figure, else the first.
+    let indicators: Vec<_> = r
+        .findings
+        .iter()
+        .filter_map(|f| a.finding(&f.value))
+        .flat_map(|f| f.indicators.iter())
+        .filter_map(|i| a.indicator(&i.value))
+        .collect();
+    let key = indicators
+        .iter()
+        .find(|i| i.key_figure.is_some())
+        .or(indicators.first());
+    if let Some(ind) = key {
+        side.push(Block::KeyFigures {
+            items: vec![ctx.key_figure(ind)],
+        });
+    }
+    side.push(field("actors"));
+    side.push(Block::Facts {
+        items: recommendation_facts(ctx, r, FindingRefs::InReport),
     });
-    // A one-pager travels alone: the sources it cites, in full, in small print.
+
+    let mut b = vec![Block::Columns { main, side }];
+    // A one-pager travels alone: the sources it cites, in full, in a strip at the foot.
     let mut cited: Vec<String> = Vec::new();
     let texts = std::iter::once(&r.summary.value)
         .chain(std::iter::once(&r.rationale.value))
         .chain(r.actions.iter().map(|a| &a.value));
     for t in texts {
-        for id in crate::model::rich::citations(&crate::model::rich::parse(&ctx.t(t)).blocks) {
+        for id in crate::model::rich::citations(&ctx.parse(t)) {
             if !cited.contains(&id) {
                 cited.push(id);
             }
         }
     }
+    if let Some(ind) = key
+        && !cited.contains(&ind.source.value)
+    {
+        cited.push(ind.source.value.clone());
+    }
     if !cited.is_empty() {
-        let mut content = vec![Inline::text(format!("{}: ", ctx.label("sources")))];
+        let mut content = vec![Inline::Strong {
+            content: vec![Inline::text(ctx.label("sources"))],
+        }];
+        content.push(Inline::text(" "));
         for (i, id) in cited.iter().enumerate() {
-            if let Some(s) = ctx.a.source(id) {
-                if i > 0 {
-                    content.push(Inline::text(" "));
-                }
-                content.push(Inline::text(format!(
-                    "{}: {}, {}",
-                    ctx.cite_label(id),
-                    ctx.t(&s.publisher.value),
-                    ctx.t(&s.title.value)
-                )));
-                if let Some(u) = &s.url {
-                    let url = crate::model::text::sanitize(&u.value).into_owned();
-                    content.push(Inline::text(" "));
-                    content.push(Inline::Link {
-                        content: vec![Inline::text(url.clone())],
-                        url,
-                    });
-                }
-                content.push(Inline::text("."));
+            let Some(s) = a.source(id) else { continue };
+            if i > 0 {
+                content.push(Inline::text(" · "));
+            }
+            content.push(Inline::text(format!(
+                "{}: {}, {}",
+                ctx.cite_label(id),
+                ctx.t(&s.publisher.value),
+                ctx.t(&s.title.value)
+            )));
+            if let Some(u) = &s.url {
+                let url = crate::model::text::sanitize(&u.value).into_owned();
+                content.push(Inline::text(" "));
+                content.push(Inline::Link {
+                    content: vec![Inline::text(url.clone())],
+                    url,
+                });
             }
         }
         b.push(field("sources"));
-        b.push(para(content, Some("note")));
+        b.push(para(content, Some(Role::Note)));
     }
     b.push(field("end"));
 
@@ -77,8 +114,8 @@ pub fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
     let title = ctx.t(&r.title.value);
     let kicker = ctx.fmt("recommendation-n", &[("n", &n)]);
     let description = ctx.fmt("onepager-title", &[("n", &n), ("title", &title)]);
-    let meta = ctx.meta(title, kicker, description);
-    let mut doc = ctx.document(Kind::Onepager, meta, b);
+    let front = ctx.front(Kind::Onepager, kicker, title);
+    let mut doc = ctx.document(Kind::Onepager, ctx.meta(description), front, b);
     doc.recommendation = Some(rec_id.to_string());
     doc
 }

@@ -6,6 +6,7 @@ mod common;
 mod check;
 mod docx;
 mod hostile;
+mod ir;
 mod pdf;
 mod pipeline;
 mod spanish;

@@ -51,7 +51,7 @@ fn the_report_holds_every_finding_and_recommendation() {
         "Recommendation 10:",
         "Annex: Sources",
         "Pillar 2: Digital Society, Rights, and Governance",
-        "This edition's recommendations are illustrative",
+        "This edition’s recommendations are illustrative",
         "63 key informant interviews",
         "Page 3 of",
     ] {

@@ -37,7 +37,8 @@ fn spanish_labels_dates_and_numbers_appear_in_both_formats() {
         "Página 3 de",
         "Anexo: Fuentes",
         "89,2 %",
-        "Gráfico 1.",
+        // Figure labels are set in small capitals above the chart's title.
+        "GRÁFICO 1 Uso de internet",
         "Fuente:",
     ] {
         assert!(
@@ -54,7 +55,7 @@ fn spanish_labels_dates_and_numbers_appear_in_both_formats() {
         "Resumen ejecutivo",
         "Hallazgo 1:",
         "Publicado el 1 de noviembre de 2026",
-        "Gráfico 1.",
+        "Gráfico 1 Uso de internet",
         "Anexo: Fuentes",
     ] {
         assert!(
@@ -84,13 +85,24 @@ fn spanish_labels_dates_and_numbers_appear_in_both_formats() {
 #[test]
 fn chart_alt_text_is_in_the_pdf_structure_and_the_docx() {
     let out = peru_build();
-    let docx = String::from_utf8(zip_parts(&std::fs::read(out.join("peru/es/brief-integrity.docx")).unwrap())["word/document.xml"].clone()).unwrap();
-    assert!(docx.contains(" descr=\""), "no alt text in the DOCX");
-    let alt_start = docx.find(" descr=\"").unwrap() + 8;
-    let alt = &docx[alt_start..alt_start + docx[alt_start..].find('"').unwrap()];
-    assert!(alt.len() > 40, "{alt}");
+    let docx = String::from_utf8(
+        zip_parts(&std::fs::read(out.join("peru/es/report.docx")).unwrap())["word/document.xml"]
+            .clone(),
+    )
+    .unwrap();
+    // Every picture has alt text; the charts' read their values.
+    let alts: Vec<&str> = docx
+        .split(" descr=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert!(
+        alts.iter()
+            .any(|a| a.starts_with("Gráfico de barras") && a.len() > 40),
+        "{alts:?}"
+    );
     // Uncompressed, the structure tree shows the figure's /Alt.
-    let Some(raw) = uncompressed_pdf(&out.join("peru/es/brief-integrity.pdf")) else {
+    let Some(raw) = uncompressed_pdf(&out.join("peru/es/report.pdf")) else {
         return;
     };
     assert!(raw.contains("/Alt"), "no /Alt in the PDF structure");
@@ -100,42 +112,48 @@ fn chart_alt_text_is_in_the_pdf_structure_and_the_docx() {
 #[test]
 fn generated_alt_text_reads_the_values() {
     let tmp = fixture(None);
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "brief", "--format", "docx", "--lang", "en", "--out", "out",
-            "-q",
-        ],
+    // Three values: drawn as a chart (two would be number tiles).
+    edit(
+        &tmp.path().join("demo/indicators.yaml"),
+        "      - {en: Villages, es: Aldeas}",
+        "      - {en: Villages, es: Aldeas}\n      - {en: Towns, es: Pueblos}",
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let docx =
-        String::from_utf8(
-            zip_parts(&std::fs::read(tmp.path().join("out/demo/en/brief-integrity.docx")).unwrap())
-                ["word/document.xml"]
+    edit(
+        &tmp.path().join("demo/indicators.yaml"),
+        "values: [90.0, 50.0]",
+        "values: [90.0, 50.0, 70.0]",
+    );
+    for (lang, alt) in [
+        (
+            "en",
+            "descr=\"Bar chart: Internet use by area. Cities 90%, Villages 50%, Towns 70%.\"",
+        ),
+        (
+            "es",
+            "descr=\"Gráfico de barras: Uso de internet por área. Ciudades 90\u{a0}%, Aldeas 50\u{a0}%, Pueblos 70\u{a0}%.\"",
+        ),
+    ] {
+        let o = run(
+            tmp.path(),
+            &[
+                "build", "demo", "--kind", "report", "--format", "docx", "--lang", lang, "--out",
+                "out", "-q",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let docx = String::from_utf8(
+            zip_parts(
+                &std::fs::read(tmp.path().join(format!("out/demo/{lang}/report.docx"))).unwrap(),
+            )["word/document.xml"]
                 .clone(),
         )
         .unwrap();
-    assert!(
-        docx.contains("descr=\"Bar chart: Internet use by area. Cities 90%, Villages 50%.\""),
-        "{}",
-        &docx[docx.find("descr").unwrap()..][..120]
-    );
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "brief", "--format", "docx", "--lang", "es", "--out", "out",
-            "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0));
-    let docx =
-        String::from_utf8(
-            zip_parts(&std::fs::read(tmp.path().join("out/demo/es/brief-integrity.docx")).unwrap())
-                ["word/document.xml"]
-                .clone(),
-        )
-        .unwrap();
-    assert!(docx.contains("descr=\"Gráfico de barras: Uso de internet por área. Ciudades 90\u{a0}%, Aldeas 50\u{a0}%.\""), "{}", &docx[docx.find("descr").unwrap()..][..120]);
+        assert!(
+            docx.contains(alt),
+            "{lang}: {}",
+            &docx[docx.find("descr").unwrap()..][..160]
+        );
+    }
 }
 
 #[test]

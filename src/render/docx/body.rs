@@ -9,15 +9,15 @@
 use std::collections::{BTreeMap, HashMap};
 
 use docx_rs::{
-    AbstractNumbering, BorderType, BreakType, Docx, FieldCharType, Footnote, Hyperlink,
-    HyperlinkData, HyperlinkType, IndentLevel, InstrPAGEREF, InstrText, Level, LevelJc,
+    AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footnote,
+    Hyperlink, HyperlinkData, HyperlinkType, IndentLevel, InstrPAGEREF, InstrText, Level, LevelJc,
     LevelOverride, LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Pic, Run, RunFonts,
     Shading, ShdType, SpecialIndentType, Start, Table, TableBorder, TableBorderPosition,
     TableBorders, TableCell, TableRow, WidthType,
 };
 
 use crate::diag::Diagnostic;
-use crate::ir::{Block, Document, Inline, RefScope};
+use crate::ir::{self, Block, Document, Inline, KeyFigure, RefScope, Role, Tone};
 use crate::render::typst::Backend;
 use crate::render::typst::PageMap;
 
@@ -166,7 +166,12 @@ impl<'a> Writer<'a> {
                             let r = self.run(text, Fmt { link: true, ..f });
                             h = h.add_run(r);
                             p = p.add_hyperlink(h);
-                            self.page_ref(p, &name, page, f)
+                            // "Figure 3" sits on the same page or the next: no page number.
+                            if target.starts_with("figure-") {
+                                p
+                            } else {
+                                self.page_ref(p, &name, page, f)
+                            }
                         }
                         _ => {
                             let mut s = text.clone();
@@ -286,6 +291,7 @@ impl<'a> Writer<'a> {
                 content,
                 anchor,
                 outlined,
+                new_page,
             } => {
                 let style = match l {
                     1 => "Heading1",
@@ -293,6 +299,9 @@ impl<'a> Writer<'a> {
                     _ => "Heading3",
                 };
                 let mut p = self.para(style, content)?;
+                if *new_page {
+                    p = p.page_break_before(true);
+                }
                 if !outlined {
                     // Outline level 9 keeps front matter out of Word's table of contents.
                     p = p.outline_lvl(9);
@@ -310,9 +319,9 @@ impl<'a> Writer<'a> {
                 out.push(Item::p(p));
             }
             Block::Paragraph { content, role } => {
-                let style = match (role.as_deref(), level) {
-                    (Some("lead"), _) => "Lead",
-                    (Some("note"), _) => "Note",
+                let style = match (role, level) {
+                    (Some(Role::Lead), _) => "Lead",
+                    (Some(Role::Note), _) => "Note",
                     (_, 0) => "Normal",
                     _ => "ListParagraph",
                 };
@@ -349,138 +358,19 @@ impl<'a> Writer<'a> {
                     }
                 }
             }
-            Block::Table {
-                caption,
-                header,
-                rows,
-                widths,
-            } => {
-                let total: f64 = widths.iter().sum::<f64>().max(1.0);
-                let grid: Vec<usize> = widths
-                    .iter()
-                    .map(|w| (w / total * TEXT_WIDTH_TWIPS as f64).round() as usize)
-                    .collect();
-                let cell_style = self.style("TableText");
-                let mut trs = Vec::new();
-                let mut head = Vec::new();
-                for (c, h) in header.iter().enumerate() {
-                    let mut p = Paragraph::new().style(cell_style);
-                    p = self.inlines(
-                        p,
-                        h,
-                        Fmt {
-                            bold: true,
-                            ..Fmt::default()
-                        },
-                    )?;
-                    p = recolor_runs(p, "FFFFFF");
-                    head.push(
-                        TableCell::new()
-                            .add_paragraph(p)
-                            .width(grid[c.min(grid.len() - 1)], WidthType::Dxa)
-                            .shading(
-                                Shading::new().shd_type(ShdType::Clear).color("auto").fill(
-                                    self.doc
-                                        .theme
-                                        .primary
-                                        .trim_start_matches('#')
-                                        .to_uppercase(),
-                                ),
-                            ),
-                    );
+            Block::Table(t) => self.table(t, out)?,
+            Block::Figure(f) => self.figure(f, out, 1.0)?,
+            Block::FigureRow { figures } => {
+                for f in figures {
+                    self.figure(f, out, 0.5)?;
                 }
-                trs.push(TableRow::new(head).cant_split());
-                for row in rows {
-                    let mut cells = Vec::new();
-                    for (c, cell) in row.iter().enumerate() {
-                        let p =
-                            self.inlines(Paragraph::new().style(cell_style), cell, Fmt::default())?;
-                        cells.push(
-                            TableCell::new()
-                                .add_paragraph(p)
-                                .width(grid[c.min(grid.len() - 1)], WidthType::Dxa),
-                        );
-                    }
-                    trs.push(TableRow::new(cells).cant_split());
-                }
-                let table_style = self.style("DecaTable");
-                // Rules between rows in the brand's light tint, none around: as in the PDF.
-                let light = super::styles::lighten(&self.doc.theme.primary, 0.65);
-                let rule = |pos| {
-                    TableBorder::new(pos)
-                        .size(4)
-                        .color(light.clone())
-                        .border_type(BorderType::Single)
-                };
-                let borders = TableBorders::with_empty()
-                    .set(rule(TableBorderPosition::Bottom))
-                    .set(rule(TableBorderPosition::InsideH));
-                let t = Table::new(trs)
-                    .style(table_style)
-                    .set_grid(grid)
-                    .set_borders(borders)
-                    .width(5000, WidthType::Pct);
-                out.push(Item::T(Box::new(t), true));
-                if let Some(c) = caption {
-                    let p = self.para("Caption", c)?;
-                    out.push(Item::p(p));
-                }
-            }
-            Block::Figure {
-                chart,
-                image,
-                alt,
-                caption,
-                source,
-                note,
-                anchor,
-            } => {
-                let png = match (chart, image) {
-                    (Some(ch), _) => {
-                        let mut shell = serde_json::to_value(self.doc).expect("IR serializes");
-                        shell["blocks"] = serde_json::json!([]);
-                        shell["chart"] = serde_json::to_value(ch).expect("chart serializes");
-                        Some(self.backend.chart_png(&shell, self.assets)?)
-                    }
-                    (None, Some(img)) => {
-                        Some(self.backend.image_png(self.doc, &img.path, self.assets)?)
-                    }
-                    (None, None) => None,
-                };
-                if let Some(png) = png {
-                    let max_w = 15.5 * 72.0 / 2.54;
-                    let k = (max_w / png.width_pt).min(1.0);
-                    self.alts.push(alt.clone());
-                    let pic = self.picture(png.bytes, png.width_pt * k, png.height_pt * k);
-                    let fig = self.style("Figure");
-                    let mut p = Paragraph::new()
-                        .style(fig)
-                        .add_run(Run::new().add_image(pic));
-                    self.next_bookmark += 1;
-                    let id = self.next_bookmark;
-                    p = p
-                        .add_bookmark_start(id, bookmark_name(anchor))
-                        .add_bookmark_end(id);
-                    out.push(Item::p(p));
-                }
-                let mut cap = self.para("Caption", caption)?;
-                if let Some(s) = source {
-                    cap = cap.add_run(Run::new().add_break(BreakType::TextWrapping));
-                    cap = self.inlines(cap, s, Fmt::default())?;
-                }
-                if let Some(n) = note {
-                    cap = cap.add_run(Run::new().add_break(BreakType::TextWrapping));
-                    let label = self.doc.labels.get("note").cloned().unwrap_or_default();
-                    cap = cap.add_run(Run::new().add_text(format!("{label} {n}")));
-                }
-                out.push(Item::p(cap));
             }
             Block::Callout {
                 title,
                 blocks,
                 tone,
             } => {
-                let (style, title_style) = if tone == "note" {
+                let (style, title_style) = if *tone == Tone::Note {
                     (self.style("CalloutNote"), "CalloutNoteTitle")
                 } else {
                     (self.style("Callout"), "CalloutTitle")
@@ -541,24 +431,34 @@ impl<'a> Writer<'a> {
                 let spacer = self.text_para("Normal", "");
                 out.push(Item::p(spacer.size(8)));
             }
-            Block::KeyFigures { items } => {
-                let style = self.style("KeyFigures");
-                let big = self.style("KeyFigure");
-                let mut cells = Vec::new();
-                let w = TEXT_WIDTH_TWIPS / items.len().max(3);
-                for f in items {
-                    let p = Paragraph::new()
-                        .style(style)
-                        .add_run(Run::new().style(big).add_text(&f.value))
-                        .add_run(Run::new().add_break(BreakType::TextWrapping))
-                        .add_run(Run::new().add_text(&f.label));
-                    cells.push(TableCell::new().add_paragraph(p).width(w, WidthType::Dxa));
-                }
-                let grid = vec![w; items.len()];
+            Block::KeyFigures { items } => self.key_figures(items, out),
+            Block::Keep { blocks } | Block::Multicol { blocks, .. } => {
+                self.blocks(blocks, out, level)?
+            }
+            Block::Columns { main, side } => {
+                let mut m = Vec::new();
+                self.blocks(main, &mut m, 0)?;
+                let mut sd = Vec::new();
+                self.blocks(side, &mut sd, 0)?;
+                let cell = |items: Vec<Item>, w: usize| {
+                    let mut c = TableCell::new().width(w, WidthType::Dxa);
+                    for it in items {
+                        c = match it {
+                            Item::P(p) => c.add_paragraph(*p),
+                            Item::T(t, _) => c.add_table(*t),
+                        };
+                    }
+                    c
+                };
+                let main_w = TEXT_WIDTH_TWIPS * 64 / 100;
                 let plain = self.style("DecaPlain");
-                let t = Table::without_borders(vec![TableRow::new(cells)])
-                    .style(plain)
-                    .set_grid(grid);
+                let t = Table::without_borders(vec![TableRow::new(vec![
+                    cell(m, main_w),
+                    cell(sd, TEXT_WIDTH_TWIPS - main_w),
+                ])])
+                .style(plain)
+                .set_grid(vec![main_w, TEXT_WIDTH_TWIPS - main_w])
+                .width(5000, WidthType::Pct);
                 out.push(Item::T(Box::new(t), false));
             }
             Block::Sources { entries } => {
@@ -573,12 +473,185 @@ impl<'a> Writer<'a> {
                 }
             }
             Block::Toc => self.toc(out),
-            Block::PageBreak => {
-                out.push(Item::p(
-                    Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
-                ));
-            }
             Block::Field { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Big numbers with a word under each, as a row of cells.
+    fn key_figures(&mut self, items: &[KeyFigure], out: &mut Vec<Item>) {
+        let style = self.style("KeyFigures");
+        let big = self.style("KeyFigure");
+        let mut cells = Vec::new();
+        let w = TEXT_WIDTH_TWIPS / items.len().max(3);
+        for f in items {
+            let mut p = Paragraph::new()
+                .style(style)
+                .add_run(Run::new().style(big).add_text(&f.value))
+                .add_run(Run::new().add_break(BreakType::TextWrapping))
+                .add_run(Run::new().add_text(&f.label));
+            if let Some(s) = &f.source {
+                p = p
+                    .add_run(Run::new().add_break(BreakType::TextWrapping))
+                    .add_run(Run::new().add_text(s));
+            }
+            cells.push(TableCell::new().add_paragraph(p).width(w, WidthType::Dxa));
+        }
+        let grid = vec![w; items.len()];
+        let plain = self.style("DecaPlain");
+        let t = Table::without_borders(vec![TableRow::new(cells)])
+            .style(plain)
+            .set_grid(grid);
+        out.push(Item::T(Box::new(t), false));
+    }
+
+    /// A table with a header row in the brand colour, rules between rows.
+    fn table(&mut self, t: &ir::Table, out: &mut Vec<Item>) -> Result<(), Vec<Diagnostic>> {
+        let total: f64 = t.columns.iter().map(|c| c.width).sum::<f64>().max(1.0);
+        let grid: Vec<usize> = t
+            .columns
+            .iter()
+            .map(|c| (c.width / total * TEXT_WIDTH_TWIPS as f64).round() as usize)
+            .collect();
+        let cell_style = self.style("TableText");
+        let center = |c: usize| t.columns.get(c).is_some_and(|col| col.center);
+        if let Some(c) = &t.caption {
+            let p = self.para("Caption", c)?;
+            out.push(Item::p(p.keep_next(true)));
+        }
+        let mut trs = Vec::new();
+        let mut head = Vec::new();
+        for (c, h) in t.header.iter().enumerate() {
+            let mut p = Paragraph::new().style(cell_style);
+            if center(c) {
+                p = p.align(AlignmentType::Center);
+            }
+            p = self.inlines(
+                p,
+                h,
+                Fmt {
+                    bold: true,
+                    ..Fmt::default()
+                },
+            )?;
+            p = recolor_runs(p, "FFFFFF");
+            head.push(
+                TableCell::new()
+                    .add_paragraph(p)
+                    .width(grid[c.min(grid.len() - 1)], WidthType::Dxa)
+                    .shading(
+                        Shading::new().shd_type(ShdType::Clear).color("auto").fill(
+                            self.doc
+                                .theme
+                                .primary
+                                .trim_start_matches('#')
+                                .to_uppercase(),
+                        ),
+                    ),
+            );
+        }
+        trs.push(TableRow::new(head).cant_split());
+        for row in &t.rows {
+            let mut cells = Vec::new();
+            for (c, cell) in row.iter().enumerate() {
+                let mut p = Paragraph::new().style(cell_style);
+                if center(c) {
+                    p = p.align(AlignmentType::Center);
+                }
+                let p = self.inlines(p, cell, Fmt::default())?;
+                cells.push(
+                    TableCell::new()
+                        .add_paragraph(p)
+                        .width(grid[c.min(grid.len() - 1)], WidthType::Dxa),
+                );
+            }
+            trs.push(TableRow::new(cells).cant_split());
+        }
+        let table_style = self.style("DecaTable");
+        // Rules between rows in the brand's light tint, none around: as in the PDF.
+        let light = super::styles::lighten(&self.doc.theme.primary, 0.65);
+        let rule = |pos| {
+            TableBorder::new(pos)
+                .size(4)
+                .color(light.clone())
+                .border_type(BorderType::Single)
+        };
+        let borders = TableBorders::with_empty()
+            .set(rule(TableBorderPosition::Bottom))
+            .set(rule(TableBorderPosition::InsideH));
+        let table = Table::new(trs)
+            .style(table_style)
+            .set_grid(grid)
+            .set_borders(borders)
+            .width(5000, WidthType::Pct);
+        out.push(Item::T(Box::new(table), true));
+        if let Some(n) = &t.note {
+            let p = self.para("Caption", n)?;
+            out.push(Item::p(p));
+        }
+        Ok(())
+    }
+
+    /// A figure: its number and title above, the chart (as a picture), the image or the
+    /// number tiles, then the source and note below. `share` is the part of the text width
+    /// it may take (half for small multiples).
+    fn figure(
+        &mut self,
+        f: &ir::Figure,
+        out: &mut Vec<Item>,
+        share: f64,
+    ) -> Result<(), Vec<Diagnostic>> {
+        // As in the PDF: the number in bold, then the title.
+        let caption = vec![
+            Inline::Strong {
+                content: vec![Inline::text(&f.label)],
+            },
+            Inline::text(format!(" {}", f.title)),
+        ];
+        let cap = self.para("Caption", &caption)?.keep_next(true);
+        out.push(Item::p(cap));
+        let png = match (&f.chart, &f.image) {
+            (Some(ch), _) => {
+                let mut shell = serde_json::to_value(self.doc).expect("IR serializes");
+                shell["blocks"] = serde_json::json!([]);
+                shell["chart"] = serde_json::to_value(ch).expect("chart serializes");
+                Some(self.backend.chart_png(&shell, self.assets)?)
+            }
+            (None, Some(img)) => Some(self.backend.image_png(self.doc, &img.path, self.assets)?),
+            (None, None) => None,
+        };
+        let fig = self.style("Figure");
+        let mut p = Paragraph::new().style(fig);
+        if let Some(png) = png {
+            let max_w = 15.5 * 72.0 / 2.54 * share;
+            let k = (max_w / png.width_pt).min(1.0);
+            self.alts.push(f.alt.clone());
+            let pic = self.picture(png.bytes, png.width_pt * k, png.height_pt * k);
+            p = p.add_run(Run::new().add_image(pic));
+        }
+        self.next_bookmark += 1;
+        let id = self.next_bookmark;
+        p = p
+            .add_bookmark_start(id, bookmark_name(&f.anchor))
+            .add_bookmark_end(id);
+        out.push(Item::p(p));
+        if !f.tiles.is_empty() {
+            self.key_figures(&f.tiles, out);
+        }
+        let mut below = Vec::new();
+        if let Some(s) = &f.source {
+            below.extend(s.iter().cloned());
+        }
+        if let Some(n) = &f.note {
+            if !below.is_empty() {
+                below.push(Inline::Break);
+            }
+            let label = self.label("note");
+            below.push(Inline::text(format!("{label} {n}")));
+        }
+        if !below.is_empty() {
+            let p = self.para("Caption", &below)?;
+            out.push(Item::p(p));
         }
         Ok(())
     }
@@ -606,6 +679,7 @@ impl<'a> Writer<'a> {
                     content,
                     anchor: Some(a),
                     outlined: true,
+                    ..
                 } if *level <= 2 => {
                     Some((*level, crate::model::rich::plain_text(content), a.clone()))
                 }
@@ -722,11 +796,22 @@ pub fn build(
                 } => {
                     map.insert(a.clone(), bookmark_name(a));
                 }
-                Block::Figure { anchor, .. } => {
-                    map.insert(anchor.clone(), bookmark_name(anchor));
+                Block::Figure(f) => {
+                    map.insert(f.anchor.clone(), bookmark_name(&f.anchor));
+                }
+                Block::FigureRow { figures } => {
+                    for f in figures {
+                        map.insert(f.anchor.clone(), bookmark_name(&f.anchor));
+                    }
                 }
                 Block::List { items, .. } => items.iter().for_each(|i| collect(i, map)),
-                Block::Callout { blocks, .. } => collect(blocks, map),
+                Block::Callout { blocks, .. }
+                | Block::Keep { blocks }
+                | Block::Multicol { blocks, .. } => collect(blocks, map),
+                Block::Columns { main, side } => {
+                    collect(main, map);
+                    collect(side, map);
+                }
                 _ => {}
             }
         }
@@ -740,12 +825,7 @@ pub fn build(
     let mut items = Vec::new();
     title_block(&mut w, &mut items)?;
     w.blocks(&doc.blocks, &mut items, 0)?;
-    if doc.kind == crate::edition::Kind::Onepager
-        && let Some(status) = &doc.meta.status
-    {
-        let p = w.text_para("Note", status);
-        items.push(Item::p(p));
-    }
+    back_matter(&mut w, &mut items);
     let mut docx = std::mem::take(&mut w.docx);
     let mut table_headers = Vec::new();
     for item in items {
@@ -765,22 +845,29 @@ pub fn build(
     })
 }
 
-/// The opening of each kind: the report's cover page, or the title block of the others.
+/// The opening of each kind, in the PDF's reading order: the report's cover (marks and
+/// publisher, kicker and tag, title, subtitle, date) and inside cover (team, citation,
+/// status, disclaimer, credits), or the title block of the others.
 fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnostic>> {
     let doc = w.doc;
-    let m = &doc.meta;
-    if let Some(logo) = &doc.theme.logo {
-        let png = w.backend.image_png(doc, &logo.path, w.assets)?;
+    let f = &doc.front;
+    for mark in &f.marks {
+        let png = w.backend.image_png(doc, &mark.path, w.assets)?;
         let (png, wpt, hpt) = (png.bytes, png.width_pt, png.height_pt);
-        let h = 34.0;
+        let h = if f.cover { 34.0 } else { 20.0 };
         let pic = w.picture(png, wpt * h / hpt.max(1.0), h);
-        w.alts.push(logo.alt.clone());
+        w.alts.push(mark.alt.clone());
         items.push(Item::p(Paragraph::new().add_run(Run::new().add_image(pic))));
     }
-    let mut k = w.text_para("Kicker", &m.kicker);
-    if doc.kind == crate::edition::Kind::Onepager && m.status.is_some() {
-        // The "illustrative" tag, white on the accent colour as in the PDF.
-        let tag = doc.labels.get("illustrative").cloned().unwrap_or_default();
+    if f.cover
+        && let Some(o) = &f.organization
+    {
+        let p = w.text_para("Kicker", o);
+        items.push(Item::p(p));
+    }
+    let mut k = w.text_para("Kicker", &f.kicker);
+    if let Some(tag) = &f.tag {
+        // The status tag, white on the accent colour as in the PDF.
         let accent = doc.theme.accent.trim_start_matches('#').to_uppercase();
         k = k.add_run(Run::new().add_text(" ")).add_run(
             Run::new()
@@ -796,63 +883,112 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
         );
     }
     items.push(Item::p(k));
-    let t = w.text_para("Title", &m.title);
+    let t = w.text_para("Title", &f.title);
     items.push(Item::p(t));
-    match doc.kind {
-        crate::edition::Kind::Report => {
-            if let Some(s) = &m.subtitle {
-                let p = w.text_para("Subtitle", s);
-                items.push(Item::p(p));
-            }
-            let published = doc
-                .labels
-                .get("published")
-                .map(|l| l.replace("{date}", &m.date))
-                .unwrap_or_else(|| m.date.clone());
-            let lead = w.style("Lead");
-            // As on the PDF's cover: the date in bold, then the organisation.
-            let mut p = Paragraph::new()
-                .style(lead)
-                .add_run(Run::new().bold().add_text(published));
-            if let Some(o) = &m.organization {
-                p = p
-                    .add_run(Run::new().add_break(BreakType::TextWrapping))
-                    .add_run(Run::new().add_text(o));
-            }
-            items.push(Item::p(p));
-            if let Some(img) = &m.cover_image {
-                let png = w.backend.image_png(doc, &img.path, w.assets)?;
-                let (png, wpt, hpt) = (png.bytes, png.width_pt, png.height_pt);
-                let k = (12.0 * 72.0 / 2.54 / wpt).min(1.0);
-                w.alts.push(img.alt.clone());
-                let pic = w.picture(png, wpt * k, hpt * k);
-                let fig = w.style("Figure");
-                items.push(Item::p(
-                    Paragraph::new()
-                        .style(fig)
-                        .add_run(Run::new().add_image(pic)),
-                ));
-            }
-            if let Some(s) = &m.status {
-                let p = w.text_para("Note", s);
-                items.push(Item::p(p));
-            }
-            items.push(Item::p(
-                Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
-            ));
+    if !f.cover {
+        let p = w.text_para("Subtitle", &f.context);
+        items.push(Item::p(p.size(19)));
+        return Ok(());
+    }
+    if let Some(s) = &f.subtitle {
+        let p = w.text_para("Subtitle", s);
+        items.push(Item::p(p));
+    }
+    let lead = w.style("Lead");
+    items.push(Item::p(
+        Paragraph::new()
+            .style(lead)
+            .add_run(Run::new().bold().add_text(&f.date_line)),
+    ));
+    if let Some(img) = &f.image {
+        let png = w.backend.image_png(doc, &img.path, w.assets)?;
+        let (png, wpt, hpt) = (png.bytes, png.width_pt, png.height_pt);
+        let k = (12.0 * 72.0 / 2.54 / wpt).min(1.0);
+        w.alts.push(img.alt.clone());
+        let pic = w.picture(png, wpt * k, hpt * k);
+        let fig = w.style("Figure");
+        items.push(Item::p(
+            Paragraph::new()
+                .style(fig)
+                .add_run(Run::new().add_image(pic)),
+        ));
+    }
+    // The inside cover: each item a small heading and its lines.
+    let b = &doc.back;
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    if !b.team.is_empty() {
+        sections.push((w.label("team"), b.team.clone()));
+    }
+    if let Some(c) = &b.citation {
+        sections.push((w.label("suggested-citation"), vec![c.clone()]));
+    }
+    if let Some(s) = &f.status {
+        sections.push((w.label("status"), vec![s.clone()]));
+    }
+    if let Some(d) = &b.disclaimer {
+        sections.push((String::new(), vec![d.clone()]));
+    }
+    if !b.credits.is_empty() {
+        sections.push((w.label("credits"), b.credits.clone()));
+    }
+    for (i, (head, lines)) in sections.into_iter().enumerate() {
+        let mut first = None;
+        if !head.is_empty() {
+            first = Some(w.text_para("Kicker", &head));
         }
-        _ => {
-            // As under the PDF's title band: the overview's kicker already names the assessment.
-            let line = if doc.kind == crate::edition::Kind::Overview {
-                format!("{} · {}", m.country, m.date)
-            } else {
-                format!("{} · {}", m.assessment_title, m.date)
-            };
-            let p = w.text_para("Subtitle", &line);
-            items.push(Item::p(p.size(19)));
+        let note = w.style("Note");
+        let mut p = Paragraph::new().style(note);
+        for (k, l) in lines.iter().enumerate() {
+            if k > 0 {
+                p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+            }
+            p = p.add_run(Run::new().add_text(l));
+        }
+        let (lead, rest) = match first {
+            Some(h) => (h, Some(p)),
+            None => (p, None),
+        };
+        // The inside cover starts a page of its own.
+        items.push(Item::p(if i == 0 {
+            lead.page_break_before(true)
+        } else {
+            lead
+        }));
+        if let Some(p) = rest {
+            items.push(Item::p(p));
         }
     }
     Ok(())
+}
+
+/// The closing small print: the report's back cover (publisher and contacts), or the
+/// disclaimer and contacts at the end of the others.
+fn back_matter(w: &mut Writer, items: &mut Vec<Item>) {
+    let b = &w.doc.back;
+    let mut lines: Vec<String> = Vec::new();
+    if w.doc.kind != crate::edition::Kind::Report {
+        lines.extend(b.disclaimer.clone());
+    }
+    lines.extend(b.publisher.clone());
+    lines.extend(b.address.iter().cloned());
+    lines.extend(b.web.clone());
+    lines.extend(b.contact.clone());
+    if lines.is_empty() {
+        return;
+    }
+    // One paragraph of small print, its lines broken, as the PDF sets it.
+    let note = w.style("Note");
+    let mut p = Paragraph::new().style(note);
+    if w.doc.kind == crate::edition::Kind::Report {
+        p = p.page_break_before(true);
+    }
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+        }
+        p = p.add_run(Run::new().add_text(l));
+    }
+    items.push(Item::p(p));
 }
 
 fn bullets() -> AbstractNumbering {

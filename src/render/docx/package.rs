@@ -20,6 +20,7 @@ const CT_MAIN: &str =
 /// Values for `{{placeholders}}`, by name.
 pub fn placeholder_values(doc: &Document) -> BTreeMap<String, String> {
     let m = &doc.meta;
+    let f = &doc.front;
     // A one-page document carries no page count, as in the PDF.
     let page_x_of_y = if doc.kind.is_one_page() {
         String::new()
@@ -32,10 +33,10 @@ pub fn placeholder_values(doc: &Document) -> BTreeMap<String, String> {
             .replace("{total}", "{{pages}}")
     };
     BTreeMap::from([
-        ("title".into(), m.assessment_title.clone()),
-        ("assessment".into(), m.assessment_title.clone()),
-        ("document".into(), m.description.clone()),
-        ("document-title".into(), m.title.clone()),
+        ("title".into(), m.assessment.clone()),
+        ("assessment".into(), m.assessment.clone()),
+        ("document".into(), m.title.clone()),
+        ("document-title".into(), f.title.clone()),
         ("country".into(), m.country.clone()),
         ("date".into(), m.date.clone()),
         (
@@ -44,7 +45,7 @@ pub fn placeholder_values(doc: &Document) -> BTreeMap<String, String> {
         ),
         ("author".into(), m.author.clone()),
         ("lang".into(), doc.lang.clone()),
-        ("kind".into(), m.kicker.clone()),
+        ("kind".into(), f.kicker.clone()),
         ("page-x-of-y".into(), page_x_of_y),
     ])
 }
@@ -179,7 +180,7 @@ fn section(doc: &Document, r: &Reference) -> String {
         _ => {}
     }
     if r.builtin {
-        if doc.theme.paper == "us-letter" {
+        if doc.page.paper == "us-letter" {
             s = replace_element(&s, "w:pgSz", "<w:pgSz w:w=\"12240\" w:h=\"15840\"/>");
         }
         if doc.kind.is_one_page() {
@@ -265,11 +266,11 @@ fn core_xml(doc: &Document, created: &str) -> String {
             "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{created}</dcterms:modified>",
             "</cp:coreProperties>"
         ),
-        title = xml_escape(&m.description),
-        subject = xml_escape(&format!("{} — {}", m.assessment_title, m.kicker)),
+        title = xml_escape(&m.title),
+        subject = xml_escape(&format!("{} — {}", m.assessment, doc.front.kicker)),
         author = xml_escape(&m.author),
         keywords = xml_escape(&m.keywords.join(", ")),
-        description = xml_escape(m.status.as_deref().unwrap_or("")),
+        description = xml_escape(doc.front.status.as_deref().unwrap_or("")),
         lang = xml_escape(&lang_tag(doc)),
         created = created,
     )
@@ -432,7 +433,14 @@ pub fn assemble(
     if r.builtin {
         styles_xml = styles::brand(&styles_xml, &doc.theme);
     }
-    styles_xml = styles::scale_sizes(&styles_xml, doc.scale);
+    // Word and LibreOffice set type a little looser than Typst: a one-page document keeps
+    // a step in hand so it stays on one page in them too.
+    let scale = if doc.kind.is_one_page() {
+        doc.scale * 0.86
+    } else {
+        doc.scale
+    };
+    styles_xml = styles::scale_sizes(&styles_xml, scale);
     styles_xml = styles::set_language(&styles_xml, &tag);
     parts.insert("word/styles.xml".into(), styles_xml.into_bytes());
 

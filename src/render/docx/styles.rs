@@ -323,8 +323,6 @@ mod tests {
             tint: "#EEEEEE".into(),
             heading_font: "Carlito".into(),
             body_font: "Liberation Serif".into(),
-            logo: None,
-            paper: "a4".into(),
         };
         let x =
             r#"<w:color w:val="002F6C"/><w:color w:val="BA0C2F"/><w:rFonts w:ascii="Cambria"/>"#;

@@ -93,6 +93,24 @@ fn markers(doc: &PagedDocument, label: &str) -> Vec<Marker> {
     out
 }
 
+/// Markers in the order they appear in the document, not on the page.
+fn markers_in_document_order(doc: &PagedDocument, label: &str) -> Vec<Marker> {
+    let intro = doc.introspector();
+    intro
+        .query_labelled()
+        .iter()
+        .filter(|c| c.label().is_some_and(|l| l.resolve().as_str() == label))
+        .filter_map(|c| {
+            let pos = intro.position(c.location()?)?;
+            Some(Marker {
+                value: c.get_by_name("value").ok()?,
+                page: pos.page.get(),
+                y_pt: pos.point.y.to_pt(),
+            })
+        })
+        .collect()
+}
+
 fn as_string(v: &Value) -> Option<String> {
     match v {
         Value::Str(s) => Some(s.to_string()),
@@ -126,10 +144,16 @@ fn measure(doc: &PagedDocument, scale: f64) -> Overflow {
         }
         _ => 0.0,
     };
-    let field = fields
-        .iter()
-        .rfind(|m| m.page == 1 && as_string(&m.value).as_deref() != Some("end"))
-        .and_then(|m| as_string(&m.value));
+    // In document order (columns put later fields beside earlier ones), the field that
+    // crosses the page end is the last one that starts on page 1 before one that does not.
+    let in_order = markers_in_document_order(doc, "deca-field");
+    let field = in_order
+        .windows(2)
+        .find(|w| w[0].page == 1 && w[1].page > 1)
+        .map(|w| &w[0])
+        .or_else(|| in_order.iter().rfind(|m| m.page == 1))
+        .and_then(|m| as_string(&m.value))
+        .filter(|f| f != "end");
     let row = rows
         .iter()
         .rfind(|m| m.page == 1)
