@@ -5,6 +5,7 @@ mod common;
 
 mod check;
 mod docx;
+mod fixture;
 mod hostile;
 mod pdf;
 mod pipeline;
