@@ -3,6 +3,7 @@
 
 mod common;
 
+mod charts;
 mod check;
 mod docx;
 mod fixture;
