@@ -30,6 +30,8 @@ pub struct Document {
     /// Region for hyphenation and quotes, e.g. `PE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The direction the language is written in: `ltr` or `rtl` (pages, paragraphs, tables).
+    pub dir: crate::direction::Dir,
     pub meta: Meta,
     pub theme: Theme,
     /// Localised labels the templates print ("Contents", "Page {page} of {total}", ...).

@@ -434,6 +434,7 @@ impl<'a> Ctx<'a> {
             recommendation: None,
             lang: self.lang().to_string(),
             region: self.locale.region.clone(),
+            dir: self.locale.dir,
             meta,
             theme: self.theme(),
             labels: self
