@@ -10,4 +10,5 @@ mod fixture;
 mod hostile;
 mod pdf;
 mod pipeline;
+mod scripts;
 mod spanish;
