@@ -52,6 +52,16 @@ pub struct CheckArgs {
     /// Treat missing translations as errors.
     #[arg(long)]
     pub strict: bool,
+    /// A folder of extra fonts (.ttf, .otf, .ttc), searched with its subfolders, for scripts
+    /// the bundled fonts lack, such as CJK (repeatable; DECA_FONT_PATH takes a `:`-separated
+    /// list), e.g. /usr/share/fonts/opentype/noto.
+    #[arg(
+        long = "font-path",
+        value_name = "DIR",
+        env = "DECA_FONT_PATH",
+        value_delimiter = ':'
+    )]
+    pub font_paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -92,6 +102,16 @@ pub struct BuildArgs {
     /// PDF standards to claim and check (repeatable; default: ua-1 and a-2a).
     #[arg(long = "pdf-standard", value_enum)]
     pub pdf_standards: Vec<PdfStandard>,
+    /// A folder of extra fonts (.ttf, .otf, .ttc), searched with its subfolders, for scripts
+    /// the bundled fonts lack, such as CJK (repeatable; DECA_FONT_PATH takes a `:`-separated
+    /// list), e.g. /usr/share/fonts/opentype/noto.
+    #[arg(
+        long = "font-path",
+        value_name = "DIR",
+        env = "DECA_FONT_PATH",
+        value_delimiter = ':'
+    )]
+    pub font_paths: Vec<PathBuf>,
     /// Stop a template that runs longer than this many seconds per document.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub timeout: u64,

@@ -16,6 +16,8 @@ use crate::templates::{Origin, TemplateSet};
 struct LocaleFile {
     name: Option<String>,
     region: Option<String>,
+    /// `rtl` or `ltr`; by default from the language code (see `direction`).
+    dir: Option<String>,
     date_format: Option<String>,
     month_year_format: Option<String>,
     months: Option<Vec<String>>,
@@ -35,6 +37,8 @@ pub struct Locale {
     pub lang: String,
     pub name: String,
     pub region: Option<String>,
+    /// The direction the language is written in.
+    pub dir: crate::direction::Dir,
     date_format: String,
     month_year_format: String,
     months: Vec<String>,
@@ -137,7 +141,16 @@ impl Locale {
             ))
             .in_file(&top_path));
         }
+        let dir = match top.dir.as_deref().or(base.dir.as_deref()) {
+            None => crate::direction::Dir::for_lang(lang),
+            Some(s) => crate::direction::Dir::parse(s).ok_or_else(|| {
+                Diagnostic::error(format!("unknown text direction `dir: {s}` for `{lang}`"))
+                    .in_file(&top_path)
+                    .hint("write `dir: rtl` (right to left) or `dir: ltr`")
+            })?,
+        };
         let locale = Locale {
+            dir,
             lang: lang.to_string(),
             name: pick(top.name, base.name, english.name),
             region: top.region.or(base.region),

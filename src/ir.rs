@@ -36,6 +36,8 @@ pub struct Document {
     /// Region for hyphenation and quotes, e.g. `PE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The direction the language is written in: `ltr` or `rtl` (pages, paragraphs, tables).
+    pub dir: crate::direction::Dir,
     /// What the file is: its properties (title, author, keywords).
     pub meta: Meta,
     /// The page: paper, margins, columns, running header and footer.

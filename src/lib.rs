@@ -14,6 +14,7 @@ pub mod build;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod direction;
 pub mod edition;
 pub mod fonts;
 pub mod hash;

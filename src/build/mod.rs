@@ -308,6 +308,20 @@ fn prepare(args: &BuildArgs, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Prepa
             timeout: Duration::from_secs(args.timeout.max(1)),
             standards: typst_standards(&standards(args)),
         };
+        // Text no font can display, found before any PDF is made: an error where a PDF
+        // standard forbids missing glyphs, else a warning (the glyphs print as boxes).
+        let severity = if backend.standards.is_empty() {
+            crate::diag::Severity::Warning
+        } else {
+            crate::diag::Severity::Error
+        };
+        let glyphs = model::coverage::check(&a, &backend.shared.fonts.book, severity);
+        let (errs, warns): (Vec<_>, Vec<_>) = glyphs.into_iter().partition(Diagnostic::is_error);
+        warnings.extend(warns);
+        if !errs.is_empty() {
+            errors.extend(errs);
+            continue;
+        }
         prepared.push(Prepared {
             assessment: a,
             backend,

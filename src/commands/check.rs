@@ -54,6 +54,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         let mut diags = loaded.diagnostics;
         let mut coverage = Vec::new();
         if let Some(a) = &loaded.assessment {
+            diags.extend(glyph_coverage(dir, a));
             if args.strict {
                 for lang in a.languages() {
                     diags.extend(translations::fallback_diagnostics(a, lang, true));
@@ -130,6 +131,19 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     }
     if failed { exit::FAILED } else { exit::OK }
+}
+
+/// Text no font can display, with the fonts `build` would have: the bundled ones, those on
+/// the font path, and any in the assessment's template folders.
+fn glyph_coverage(dir: &std::path::Path, a: &model::Assessment) -> Vec<Diagnostic> {
+    let layers = crate::templates::layers_for(dir, None);
+    match crate::templates::TemplateSet::load(&layers) {
+        Ok(templates) => {
+            let fonts = crate::render::typst::world::Fonts::new(&templates);
+            model::coverage::check(a, &fonts.book, diag::Severity::Error)
+        }
+        Err(d) => vec![d],
+    }
 }
 
 fn print(diags: &[Diagnostic], format: Format) {

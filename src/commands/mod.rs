@@ -12,6 +12,16 @@ use crate::exit;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> u8 {
+    // Fonts from `--font-path` join the bundled ones before anything measures or sets text.
+    let font_paths = match &cli.command {
+        Command::Check(args) => args.font_paths.as_slice(),
+        Command::Build(args) | Command::Watch(args) => args.font_paths.as_slice(),
+        _ => &[],
+    };
+    if let Err(d) = crate::fonts::use_font_paths(font_paths) {
+        crate::diag::eprint_human(&[d], crate::ui::color_stderr());
+        return exit::USAGE;
+    }
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Schema(args) => schema::run(&args),

@@ -4,6 +4,7 @@
 //! per file (`source`), the typed load of each file that passed, then the cross-file checks of
 //! `validate` on whatever loaded. An `Assessment` exists only when nothing is wrong.
 
+pub mod coverage;
 pub mod raw;
 pub mod rich;
 pub mod schema;
@@ -103,14 +104,14 @@ impl Assessment {
 
 /// The location of a spanned value in its file.
 pub fn spanned_location<T>(file: &Arc<SourceFile>, value: &Spanned<T>) -> Location {
-    let span = value.referenced.span();
+    yaml_location(file, &value.referenced)
+}
+
+/// A YAML parser's location as a location in its file.
+pub fn yaml_location(file: &Arc<SourceFile>, at: &serde_saphyr::Location) -> Location {
+    let span = at.span();
     let start = span.byte_offset().map_or_else(
-        || {
-            file.offset_of(
-                value.referenced.line() as usize,
-                value.referenced.column() as usize,
-            )
-        },
+        || file.offset_of(at.line() as usize, at.column() as usize),
         |b| b as usize,
     );
     let len = span.byte_len().unwrap_or(0) as usize;

@@ -262,6 +262,7 @@ impl Ctx<'_> {
             recommendation: None,
             lang: self.lang().to_string(),
             region: self.locale.region.clone(),
+            dir: self.locale.dir,
             meta,
             page: self.page(kind),
             front,

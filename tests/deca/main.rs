@@ -3,10 +3,13 @@
 
 mod common;
 
+mod charts;
 mod check;
 mod docx;
+mod fixture;
 mod hostile;
 mod ir;
 mod pdf;
 mod pipeline;
+mod scripts;
 mod spanish;

@@ -2,6 +2,7 @@
 //! document merged at the zip and XML level.
 
 mod body;
+mod direction;
 mod package;
 pub mod placeholders;
 pub mod reference;

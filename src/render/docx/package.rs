@@ -442,6 +442,7 @@ pub fn assemble(
     };
     styles_xml = styles::scale_sizes(&styles_xml, scale);
     styles_xml = styles::set_language(&styles_xml, &tag);
+    styles_xml = super::direction::styles(&styles_xml, doc.dir, &tag);
     parts.insert("word/styles.xml".into(), styles_xml.into_bytes());
 
     // Theme, settings and fonts from the reference.
@@ -500,7 +501,10 @@ pub fn assemble(
             hf.short_kind()
         );
         overrides.push((format!("/{path}"), ct));
-        parts.insert(path.clone(), filled.into_bytes());
+        parts.insert(
+            path.clone(),
+            super::direction::part(&filled, doc.dir).into_bytes(),
+        );
         let own_rels = reference::rels_path(&path);
         if let Some(rb) = r.parts.get(&own_rels) {
             for media in reference::parse_rels(rb).iter().filter(|m| !m.external) {
@@ -536,11 +540,16 @@ pub fn assemble(
             document.insert_str(i, &after);
         }
     }
+    document = super::direction::part(&document, doc.dir);
     parts.insert("word/document.xml".into(), document.into_bytes());
     parts.insert("word/numbering.xml".into(), x.numberings.clone());
     parts.insert(
         "word/footnotes.xml".into(),
-        footnotes_xml(&String::from_utf8_lossy(&x.footnotes)).into_bytes(),
+        super::direction::part(
+            &footnotes_xml(&String::from_utf8_lossy(&x.footnotes)),
+            doc.dir,
+        )
+        .into_bytes(),
     );
 
     // docx-rs's picture and link relationships, and its media.
