@@ -269,6 +269,9 @@ pub enum Block {
     Keep { blocks: Vec<Block> },
     /// A main column and a narrower side column (the one-pager's body and sidebar).
     Columns { main: Vec<Block>, side: Vec<Block> },
+    /// A note set in the side column beside what follows it (a finding's priorities); formats
+    /// without a side column print it in place, in small type.
+    Aside { blocks: Vec<Block> },
     /// Blocks set in `count` equal columns across the wide measure, flowing from one column
     /// to the next (a brief's findings).
     Multicol { count: u8, blocks: Vec<Block> },

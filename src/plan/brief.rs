@@ -72,15 +72,15 @@ pub fn build(ctx: &Ctx, priority_id: &str) -> crate::ir::Document {
         found.push(para(ctx.inlines(&f.summary.value, &figs), None));
         cite(&f.summary.value);
     }
-    // Short, independent summaries read well in two columns across the page.
-    b.push(if findings.len() > 2 {
-        Block::Multicol {
+    // Short, independent summaries read well side by side, two to a row.
+    if findings.len() > 1 {
+        b.push(Block::Multicol {
             count: 2,
             blocks: found,
-        }
+        });
     } else {
-        Block::Keep { blocks: found }
-    });
+        b.extend(found);
+    }
 
     b.push(heading(1, ctx.label("related-recommendations"), None));
     for r in &recs {

@@ -12,7 +12,7 @@ use crate::ir::{
 use crate::model::raw;
 
 /// The body text column, in millimetres: 10.5 pt Caladea sets 65–75 characters a line in it.
-const TEXT_COLUMN: f64 = 118.0;
+const TEXT_COLUMN: f64 = 110.0;
 
 impl Ctx<'_> {
     /// The file's properties; `title` is what a reader's title bar shows.
@@ -63,8 +63,8 @@ impl Ctx<'_> {
                 Margins {
                     top: 24.0,
                     bottom: 24.0,
-                    left: 24.0,
-                    right: 20.0,
+                    left: 22.0,
+                    right: 18.0,
                 },
                 TEXT_COLUMN,
             ),

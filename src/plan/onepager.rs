@@ -90,9 +90,10 @@ pub fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
             if i > 0 {
                 content.push(Inline::text(" · "));
             }
+            // The label reads as one unit, as in a citation.
             content.push(Inline::text(format!(
                 "{}: {}, {}",
-                ctx.cite_label(id),
+                ctx.cite_label(id).replace(' ', "\u{a0}"),
                 ctx.t(&s.publisher.value),
                 ctx.t(&s.title.value)
             )));

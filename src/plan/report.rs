@@ -70,12 +70,14 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
                 ctx.finding_title(f),
                 Some(super::finding_anchor(f)),
             ));
-            // Which priorities a finding bears on, right under its title.
+            // Which priorities a finding bears on, in the side column beside its opening.
             if !f.priorities.is_empty() {
-                b.push(Block::Facts {
-                    items: vec![Fact {
-                        label: ctx.label("priorities"),
-                        value: vec![Inline::text(ctx.priority_titles(&f.priorities))],
+                b.push(Block::Aside {
+                    blocks: vec![Block::Facts {
+                        items: vec![Fact {
+                            label: ctx.label("priorities"),
+                            value: vec![Inline::text(ctx.priority_titles(&f.priorities))],
+                        }],
                     }],
                 });
             }

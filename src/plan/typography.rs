@@ -81,9 +81,9 @@ fn blocks(bs: &mut [Block], q: &[String; 4]) {
             Block::Sources { entries } => {
                 entries.iter_mut().for_each(|e| inlines(&mut e.content, q))
             }
-            Block::Keep { blocks: inner } | Block::Multicol { blocks: inner, .. } => {
-                blocks(inner, q)
-            }
+            Block::Keep { blocks: inner }
+            | Block::Aside { blocks: inner }
+            | Block::Multicol { blocks: inner, .. } => blocks(inner, q),
             Block::Columns { main, side } => {
                 blocks(main, q);
                 blocks(side, q);
@@ -208,6 +208,8 @@ impl<'q> Setter<'q> {
                 {
                     out.push('\u{a0}');
                 }
+                // A citation typed as text, "(CAPECE 2019)": its year stays with its name.
+                ' ' if year_closes(&chars[i + 1..]) => out.push('\u{a0}'),
                 _ => out.push(c),
             }
             self.prev = out.chars().last();
@@ -215,6 +217,20 @@ impl<'q> Setter<'q> {
         }
         out
     }
+}
+
+/// Whether a year (with an optional letter, `2022b`) closing a parenthesis or a citation
+/// list starts here.
+fn year_closes(rest: &[char]) -> bool {
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits != 4 {
+        return false;
+    }
+    let mut k = digits;
+    if rest.get(k).is_some_and(|c| c.is_ascii_lowercase()) {
+        k += 1;
+    }
+    matches!(rest.get(k), Some(')' | ';'))
 }
 
 /// Whether a unit starts here and ends at a word boundary.
@@ -262,6 +278,18 @@ mod tests {
             "89.2\u{a0}% and 40\u{a0}Mbps, 3 mangoes"
         );
         assert_eq!(set("at 5 min."), "at 5 min.");
+    }
+
+    #[test]
+    fn a_typed_citation_keeps_its_year() {
+        assert_eq!(
+            set("Business (CAPECE 2019)."),
+            "Business (CAPECE\u{a0}2019)."
+        );
+        assert_eq!(
+            set("(INEI 2022b; in 2021 and"),
+            "(INEI\u{a0}2022b; in 2021 and"
+        );
     }
 
     #[test]

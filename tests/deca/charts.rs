@@ -229,16 +229,15 @@ fn every_kind_draws_in_the_pdf_with_its_axis_titles_where_they_belong() {
         // page, above the figure's source line.
         let caption = format!("FIGURE {} {}", n + 1, chart.title);
         let cap = find(&words, &caption).unwrap_or_else(|| panic!("{name}: no caption"));
+        // The chart's words: below the caption, within the text column (the figure's source
+        // and notes sit in the side column), and no lower than a chart can reach.
         let above: Vec<Word> = {
-            let on_page: Vec<&Word> = words.iter().filter(|w| w.page == cap.page).collect();
-            let floor = on_page
+            let text_width = planned().shell["page"]["text-width"].as_f64().unwrap();
+            let column_right = cap.x + text_width * 72.0 / 25.4;
+            words
                 .iter()
-                .filter(|w| w.text == "Source:" && w.y > cap.y + 1.0)
-                .map(|w| w.y)
-                .fold(f64::MAX, f64::min);
-            on_page
-                .into_iter()
-                .filter(|w| w.y > cap.y + 1.0 && w.y < floor - 1.0)
+                .filter(|w| w.page == cap.page)
+                .filter(|w| w.y > cap.y + 1.0 && w.y < cap.y + 230.0 && w.x < column_right)
                 .cloned()
                 .collect()
         };

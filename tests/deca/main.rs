@@ -9,6 +9,7 @@ mod docx;
 mod fixture;
 mod hostile;
 mod ir;
+mod layout;
 mod pdf;
 mod pipeline;
 mod scripts;

@@ -273,8 +273,17 @@ impl<'a> Writer<'a> {
         out: &mut Vec<Item>,
         level: usize,
     ) -> Result<(), Vec<Diagnostic>> {
-        for b in blocks {
-            self.block(b, out, level)?;
+        let mut i = 0;
+        while i < blocks.len() {
+            // A side note reads after the block it sits beside, as in the PDF.
+            if matches!(blocks[i], Block::Aside { .. }) && i + 1 < blocks.len() {
+                self.block(&blocks[i + 1], out, level)?;
+                self.block(&blocks[i], out, level)?;
+                i += 2;
+                continue;
+            }
+            self.block(&blocks[i], out, level)?;
+            i += 1;
         }
         Ok(())
     }
@@ -432,7 +441,7 @@ impl<'a> Writer<'a> {
                 out.push(Item::p(spacer.size(8)));
             }
             Block::KeyFigures { items } => self.key_figures(items, out),
-            Block::Keep { blocks } | Block::Multicol { blocks, .. } => {
+            Block::Keep { blocks } | Block::Aside { blocks } | Block::Multicol { blocks, .. } => {
                 self.blocks(blocks, out, level)?
             }
             Block::Columns { main, side } => {
@@ -807,6 +816,7 @@ pub fn build(
                 Block::List { items, .. } => items.iter().for_each(|i| collect(i, map)),
                 Block::Callout { blocks, .. }
                 | Block::Keep { blocks }
+                | Block::Aside { blocks }
                 | Block::Multicol { blocks, .. } => collect(blocks, map),
                 Block::Columns { main, side } => {
                     collect(main, map);
