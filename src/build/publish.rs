@@ -298,14 +298,25 @@ fn preflight(out: &Path, new: &[String], remove: &[String]) -> Result<(), Diagno
         }
     }
     for dir in writable {
-        if let Err(e) = tempfile::Builder::new()
-            .prefix(".deca-probe-")
-            .tempfile_in(&dir)
-        {
-            return Err(refuse(
-                format!("`{}` is not writable: {e}", ui::shown(&dir).display()),
-                "make the folder writable, or build into another --out",
-            ));
+        let probe = dir.join(format!(".deca-probe-{}", std::process::id()));
+        let made = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe);
+        match made {
+            // A probe left by a killed run with the same process id proves writability too.
+            Ok(_) => {
+                let _ = std::fs::remove_file(&probe);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = std::fs::remove_file(&probe);
+            }
+            Err(e) => {
+                return Err(refuse(
+                    format!("`{}` is not writable: {e}", ui::shown(&dir).display()),
+                    "make the folder writable, or build into another --out",
+                ));
+            }
         }
     }
     Ok(())
