@@ -19,9 +19,14 @@ pub struct Discovered {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Whether a folder is an assessment (it holds `assessment.yaml`).
+/// Whether a folder is an assessment (it holds `assessment.yaml`). Anything by that name but
+/// a folder counts: a FIFO or a dangling link is then refused by name when it is read, rather
+/// than the folder being skipped.
 pub fn is_assessment_dir(dir: &Path) -> bool {
-    NAMES.iter().any(|n| dir.join(n).is_file())
+    NAMES.iter().any(|n| {
+        let p = dir.join(n);
+        std::fs::symlink_metadata(&p).is_ok() && !p.is_dir()
+    })
 }
 
 /// The assessment folders a DIR argument names (see [`discover`]), without the warnings.
