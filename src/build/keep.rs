@@ -68,7 +68,7 @@ pub fn carry_over(
         return carried;
     };
     for a in &previous.artifacts {
-        if produced.iter().any(|p| p.path == a.path) || !is_plain_path(out, &a.path) {
+        if produced.iter().any(|p| p.path == a.path) || !is_document_path(out, &a.path) {
             continue;
         }
         if clean || scope.covers(a) {
@@ -80,8 +80,8 @@ pub fn carry_over(
     carried
 }
 
-/// A manifest path deca may act on: relative, no `..`, and no symlinked folder on the way
-/// (deca never writes or deletes through a link inside the output folder).
+/// A path deca may act on: relative, no `..`, and no symlinked folder on the way (deca never
+/// writes or deletes through a link inside the output folder).
 pub fn is_plain_path(out: &Path, rel: &str) -> bool {
     let rel = Path::new(rel);
     if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
@@ -97,6 +97,14 @@ pub fn is_plain_path(out: &Path, rel: &str) -> bool {
         }
     }
     true
+}
+
+/// A manifest entry deca may keep or remove: a plain path that is not one of the listings or
+/// deca's own staging and lock files.
+fn is_document_path(out: &Path, rel: &str) -> bool {
+    let first = rel.split('/').next().unwrap_or_default();
+    let reserved = first == "manifest.json" || first == "SHA256SUMS" || first.starts_with(".deca");
+    !reserved && is_plain_path(out, rel)
 }
 
 /// Whether a listed file still holds the bytes the manifest says (read bounded, regular
@@ -189,6 +197,8 @@ mod tests {
         std::fs::create_dir_all(out.path().join("other/en")).unwrap();
         assert!(!is_plain_path(out.path(), "demo/en/report.pdf"));
         assert!(!is_plain_path(out.path(), "../x.pdf"));
+        assert!(!is_document_path(out.path(), "manifest.json"));
+        assert!(!is_document_path(out.path(), ".deca-staging-x/files/a.pdf"));
         assert!(is_plain_path(out.path(), "other/en/report.pdf"));
     }
 }

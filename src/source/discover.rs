@@ -55,6 +55,8 @@ pub fn discover(dir: &Path) -> Result<Discovered, Diagnostic> {
     let mut children: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Diagnostic::error(format!("failed to read `{}` ({e})", dir.display())))?
         .filter_map(Result::ok)
+        // Hidden folders (.git, editor state) are never assessments.
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
