@@ -280,7 +280,7 @@ fn a_hostile_reference_document_is_sanitised_with_one_warning() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
-    let warning = "warning: reference document hostile.docx: removed what deca never copies into documents: OLE objects (word/embeddings/oleObject1.bin, word/header1.xml); external links (`file:///etc/passwd` in word/header1.xml, `https://tracker.example/pixel.png` in word/header1.xml); fields that fetch content (INCLUDETEXT in word/footer1.xml); macros (word/vbaProject.bin)\n = hint: external links, embedded objects, controls, macros, custom XML, attached templates and fields that fetch content are always removed; styles, images, page setup and fields such as PAGE are kept\n";
+    let warning = "warning: reference document hostile.docx: removed what deca never copies into documents: OLE objects (word/embeddings/oleObject1.bin, word/header1.xml); external links (`file:///etc/passwd` in word/header1.xml, `https://tracker.example/pixel.png` in word/header1.xml); fields other than page, date, property and reference fields (INCLUDETEXT in word/footer1.xml); macros (word/vbaProject.bin)\n = hint: external links, embedded objects, controls, macros, custom XML, attached templates and fields other than page, date, property and reference fields are always removed; styles, images, page setup and fields such as PAGE and NUMPAGES are kept\n";
     assert!(err.contains(warning), "{err}");
     assert_eq!(
         err.matches("warning: reference document").count(),

@@ -279,7 +279,7 @@ impl Reference {
                 self.shown,
                 groups.join("; ")
             ))
-            .hint("external links, embedded objects, controls, macros, custom XML, attached templates and fields that fetch content are always removed; styles, images, page setup and fields such as PAGE are kept"),
+            .hint("external links, embedded objects, controls, macros, custom XML, attached templates and fields other than page, date, property and reference fields are always removed; styles, images, page setup and fields such as PAGE and NUMPAGES are kept"),
         )
     }
 

@@ -8,8 +8,9 @@
 //! - in every XML part: OLE objects and controls (`w:object`, `o:OLEObject`, `w:control`),
 //!   sub-documents, `w:altChunk`, `w:attachedTemplate`, `w:mailMerge`, data bindings, custom XML
 //!   markup (its content is kept), VML images linked by path, attributes naming a dropped
-//!   relationship, and fields that fetch content or run something (INCLUDETEXT,
-//!   INCLUDEPICTURE, LINK, DDE...): the field goes, the text it last showed stays.
+//!   relationship, and every field but page, date, property and reference fields (so
+//!   INCLUDETEXT, INCLUDEPICTURE, LINK, DDE... go): the field goes, the text it last showed
+//!   stays.
 //!
 //! Images, styles, the theme, fonts, page setup and ordinary fields (PAGE, NUMPAGES...) are
 //! kept. A part with nothing to remove is left byte for byte as it was.
@@ -41,23 +42,55 @@ const ACTIVEX: &str = "ActiveX controls";
 const MACROS: &str = "macros";
 const CUSTOM_XML: &str = "custom XML";
 const TEMPLATES: &str = "attached templates";
-const FIELDS: &str = "fields that fetch content";
+const FIELDS: &str = "fields other than page, date, property and reference fields";
 const MAIL_MERGE: &str = "mail merge data sources";
 const SUBDOCS: &str = "sub-documents and imported files";
 const BINARY: &str = "binary parts";
 
-/// Fields whose result comes from outside the document, or that run something.
-const FETCHING_FIELDS: [&str; 10] = [
-    "INCLUDETEXT",
-    "INCLUDEPICTURE",
-    "INCLUDE",
-    "IMPORT",
-    "LINK",
-    "DDE",
-    "DDEAUTO",
-    "DATABASE",
-    "MACROBUTTON",
-    "PRINT",
+/// Fields a reference may keep: page numbers, dates, document properties, references within
+/// the document and arithmetic. Any other field (INCLUDETEXT, INCLUDEPICTURE, LINK, DDE,
+/// DDEAUTO, DATABASE, MACROBUTTON, HYPERLINK, prompts, mail merge...) is removed, and so is a
+/// field whose keyword is itself computed by a nested field, the way a hostile file would hide
+/// one. Nested fields are judged on their own.
+const SAFE_FIELDS: [&str; 38] = [
+    "PAGE",
+    "NUMPAGES",
+    "SECTIONPAGES",
+    "SECTION",
+    "DATE",
+    "TIME",
+    "CREATEDATE",
+    "SAVEDATE",
+    "PRINTDATE",
+    "EDITTIME",
+    "TITLE",
+    "SUBJECT",
+    "AUTHOR",
+    "KEYWORDS",
+    "COMMENTS",
+    "LASTSAVEDBY",
+    "DOCPROPERTY",
+    "FILENAME",
+    "FILESIZE",
+    "NUMWORDS",
+    "NUMCHARS",
+    "REVNUM",
+    "TEMPLATE",
+    "STYLEREF",
+    "REF",
+    "PAGEREF",
+    "NOTEREF",
+    "SEQ",
+    "TOC",
+    "TC",
+    "SYMBOL",
+    "=",
+    "IF",
+    "QUOTE",
+    "LISTNUM",
+    "AUTONUM",
+    "AUTONUMLGL",
+    "EQ",
 ];
 
 /// The group of a relationship type deca never carries, by its last segment.
@@ -256,10 +289,24 @@ fn ns_of(r: &ResolveResult) -> Ns {
     }
 }
 
-/// The keyword of a field instruction that fetches content, if it is one.
-fn fetching(instr: &str) -> Option<String> {
-    let word = instr.split_whitespace().next()?.to_ascii_uppercase();
-    FETCHING_FIELDS.contains(&word.as_str()).then_some(word)
+/// How a field is named in the warning when it must go (`INCLUDETEXT`), or `None` when it may
+/// stay. Only the instruction's own text counts: nested fields' results are not in it.
+fn unsafe_field(instr: &str) -> Option<String> {
+    match instr.split_whitespace().next() {
+        None => Some("a computed field".to_string()),
+        Some(word) => {
+            let word = word.to_ascii_uppercase();
+            let keyword = word.trim_start_matches('\\');
+            if SAFE_FIELDS.contains(&keyword) {
+                None
+            } else if keyword.chars().all(|c| c.is_ascii_alphabetic()) && !keyword.is_empty() {
+                Some(keyword.to_string())
+            } else {
+                // Not a keyword: what Word runs is computed from nested fields.
+                Some("a computed field".to_string())
+            }
+        }
+    }
 }
 
 mod rewrite;

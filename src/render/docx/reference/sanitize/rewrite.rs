@@ -1,12 +1,12 @@
 //! The XML side of sanitising: one walk over a part's events that drops elements, unwraps
-//! custom XML markup and fetching simple fields, strips attributes that name dropped
-//! relationships or linked VML images, and removes fetching complex fields while keeping the
+//! custom XML markup and unsafe simple fields, strips attributes that name dropped
+//! relationships or linked VML images, and removes unsafe complex fields while keeping the
 //! text they last showed.
 //!
 //! A complex field spans runs: `fldChar begin`, the instruction (`instrText`), `fldChar
-//! separate`, the result, `fldChar end`, possibly nested. Whether it fetches is only known
+//! separate`, the result, `fldChar end`, possibly nested. Whether it is safe is only known
 //! once its instruction has been read, so the walk runs twice: first to read every field's
-//! instruction, then to write, dropping a fetching field's markers and the content of the runs
+//! instruction, then to write, dropping an unsafe field's markers and the content of the runs
 //! of its instruction.
 
 use std::collections::BTreeSet;
@@ -14,7 +14,9 @@ use std::collections::BTreeSet;
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::{CUSTOM_XML, EXTERNAL, FIELDS, Ns, Removed, dropped_element, fetching, ns_of, shorten};
+use super::{
+    CUSTOM_XML, EXTERNAL, FIELDS, Ns, Removed, dropped_element, ns_of, shorten, unsafe_field,
+};
 
 /// Returns the part without what must go, or `None` when nothing must (or it cannot be
 /// parsed, which the well-formedness check before this rules out).
@@ -31,7 +33,7 @@ pub fn rewrite(
     }
     let fields = std::mem::take(&mut scan.instructions)
         .into_iter()
-        .map(|i| fetching(&i))
+        .map(|i| unsafe_field(&i))
         .collect();
     let mut write = Walk::new(part, ids, fields);
     let mut writer = quick_xml::Writer::new(Vec::new());
@@ -45,7 +47,7 @@ pub fn rewrite(
 /// An open complex field.
 struct Field {
     index: usize,
-    fetching: bool,
+    dropped: bool,
     in_instruction: bool,
 }
 
@@ -59,7 +61,7 @@ enum Action {
 struct Walk<'a> {
     part: &'a str,
     ids: &'a BTreeSet<String>,
-    /// Per complex field (in document order of `begin`), its keyword if it fetches; empty
+    /// Per complex field (in document order of `begin`), its keyword if it is unsafe; empty
     /// during the first walk.
     verdicts: Vec<Option<String>>,
     /// First walk: every complex field's instruction.
@@ -198,7 +200,7 @@ impl<'a> Walk<'a> {
         }
         if ns == Ns::W && local == b"fldSimple" {
             let instr = super::attr(&e, b"instr").unwrap_or_default();
-            if let Some(word) = fetching(&instr) {
+            if let Some(word) = unsafe_field(&instr) {
                 self.note(FIELDS, format!("{word} in {}", self.part));
                 return (Action::Unwrap, e);
             }
@@ -212,9 +214,9 @@ impl<'a> Walk<'a> {
         if ns == Ns::W && local == b"instrText" && !empty {
             self.in_instr_text = true;
         }
-        // Inside the instruction of a fetching field, runs lose their content.
+        // Inside the instruction of an unsafe field, runs lose their content.
         let in_run = self.open.last() == Some(&true);
-        let silenced = self.fields.iter().any(|f| f.fetching && f.in_instruction);
+        let silenced = self.fields.iter().any(|f| f.dropped && f.in_instruction);
         if in_run && silenced && !(ns == Ns::W && local == b"rPr") {
             if ns == Ns::W && local == b"instrText" {
                 self.in_instr_text = false;
@@ -224,7 +226,7 @@ impl<'a> Walk<'a> {
         (Action::Keep, self.strip_attributes(reader, ns, e))
     }
 
-    /// Tracks a `w:fldChar`; true when it belongs to a fetching field and must go.
+    /// Tracks a `w:fldChar`; true when it belongs to an unsafe field and must go.
     fn field_char(&mut self, e: &BytesStart) -> bool {
         match super::attr(e, b"fldCharType").as_deref() {
             Some("begin") => {
@@ -234,33 +236,37 @@ impl<'a> Walk<'a> {
                     self.instructions.push(String::new());
                 }
                 let word = self.verdicts.get(index).cloned().flatten();
-                let fetching = word.is_some();
+                let dropped = word.is_some();
                 if let Some(word) = word {
                     self.note(FIELDS, format!("{word} in {}", self.part));
                 }
                 self.fields.push(Field {
                     index,
-                    fetching,
+                    dropped,
                     in_instruction: true,
                 });
-                fetching
+                dropped
             }
             Some("separate") => match self.fields.last_mut() {
                 Some(f) => {
                     f.in_instruction = false;
-                    if self.verdicts.is_empty() && fetching(&self.instructions[f.index]).is_some() {
+                    if self.verdicts.is_empty()
+                        && unsafe_field(&self.instructions[f.index]).is_some()
+                    {
                         self.changed = true;
                     }
-                    f.fetching
+                    f.dropped
                 }
                 None => false,
             },
             Some("end") => match self.fields.pop() {
                 Some(f) => {
-                    if self.verdicts.is_empty() && fetching(&self.instructions[f.index]).is_some() {
+                    if self.verdicts.is_empty()
+                        && unsafe_field(&self.instructions[f.index]).is_some()
+                    {
                         self.changed = true;
                     }
-                    f.fetching
+                    f.dropped
                 }
                 None => false,
             },

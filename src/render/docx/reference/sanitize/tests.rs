@@ -90,12 +90,45 @@ fn fetching_fields_go_and_their_last_text_stays() {
         f,
         r#"<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r></w:r><w:r></w:r><w:r></w:r><w:r><w:t>Shown text</w:t></w:r><w:r></w:r><w:r><w:t xml:space="preserve"> page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>dde</w:t></w:r></w:p></w:ftr>"#
     );
-    let fields: Vec<&String> = removed["fields that fetch content"].iter().collect();
+    let fields: Vec<&String> =
+        removed["fields other than page, date, property and reference fields"]
+            .iter()
+            .collect();
     assert_eq!(
         fields,
         [
             "DDEAUTO in word/footer1.xml",
             "INCLUDETEXT in word/footer1.xml"
+        ]
+    );
+}
+
+#[test]
+fn a_field_whose_keyword_is_computed_goes_and_nested_fields_are_judged_alone() {
+    // { {QUOTE "INCLUDETEXT"} "x" } would become an include once Word computes the inner field.
+    let footer = r#"<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>QUOTE "INCLUDETEXT"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>INCLUDETEXT</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:instrText> "x.docx" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>last</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>IF 1 = 1 "</w:instrText></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>includepicture "http://x/p.png"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:instrText>"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>"#;
+    let mut parts = BTreeMap::from([("word/footer1.xml".to_string(), part(footer))]);
+    let removed = sanitize(&mut parts);
+    let f = text(&parts, "word/footer1.xml");
+    assert!(
+        !f.contains("INCLUDETEXT") && !f.contains("includepicture"),
+        "{f}"
+    );
+    assert!(f.contains("<w:t>last</w:t>"), "{f}");
+    assert!(
+        f.contains(r#"<w:instrText>IF 1 = 1 "</w:instrText>"#),
+        "the IF field went: {f}"
+    );
+    assert_eq!(f.matches("<w:fldChar").count(), 2, "{f}");
+    let fields: Vec<&String> =
+        removed["fields other than page, date, property and reference fields"]
+            .iter()
+            .collect();
+    assert_eq!(
+        fields,
+        [
+            "INCLUDEPICTURE in word/footer1.xml",
+            "a computed field in word/footer1.xml"
         ]
     );
 }
