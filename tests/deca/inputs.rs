@@ -5,17 +5,20 @@
 //! named, and everything that shapes output (SOURCE_DATE_EPOCH too) is in the inputs hash.
 
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
 use crate::common::*;
 
 /// Runs deca with its heap capped (so reading a device without a bound dies instead of eating
 /// the machine) and a deadline (so a blocking read fails the test instead of hanging it).
 #[cfg(unix)]
-fn run_bounded(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
+fn run_bounded(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (std::process::Output, std::time::Duration) {
     use std::os::unix::process::CommandExt;
-    let mut c: Command = bin();
+    use std::time::{Duration, Instant};
+    let mut c = bin();
     c.current_dir(dir)
         .args(args)
         .stdout(std::process::Stdio::piped())
