@@ -210,6 +210,37 @@ fn devices_and_fifos_are_refused_at_once_with_bounded_memory() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_font_folder_holding_a_fifo_and_a_device_does_not_block() {
+    let tmp = fixture(None);
+    let fonts = tmp.path().join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    mkfifo(&fonts.join("pipe.ttf"));
+    link("/dev/zero", &fonts.join("zero.otf"));
+    let (o, took) = run_bounded(
+        tmp.path(),
+        &[
+            "build",
+            "demo",
+            "-q",
+            "--kind",
+            "overview",
+            "--format",
+            "pdf",
+            "--out",
+            "out",
+            "--font-path",
+            "fonts",
+        ],
+        &[],
+    );
+    eprintln!("font folder: built in {took:?}");
+    // Neither is a font deca can read: both are skipped, as unreadable files are.
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(tmp.path().join("out/demo/en/overview.pdf").exists());
+}
+
 /// The letterhead fixture with hostile additions: a tracking pixel linked from the header
 /// logo, a `file:` hyperlink, an OLE object, a macro project referenced from the header's
 /// relationships, and an INCLUDETEXT field in the footer.
