@@ -124,9 +124,16 @@ pub struct BuildArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Keep (and list) earlier documents this run does not rebuild; `deca watch` sets it.
+    /// If another deca is writing to the output folder, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
+    /// Also remove documents an earlier build listed that this run does not build, so the
+    /// output folder holds exactly this run's documents.
+    #[arg(long)]
+    pub clean: bool,
+    /// Set by `deca watch`: the output folder is locked only while publishing.
     #[arg(skip)]
-    pub keep_unselected: bool,
+    pub watching: bool,
 }
 
 #[derive(Debug, Args)]

@@ -144,12 +144,11 @@ pub fn bundled() -> &'static (FontBook, Vec<Font>) {
             let mut files = Vec::new();
             font_files(dir, &mut files, 0);
             for f in files {
-                let size = std::fs::metadata(&f).map_or(0, |m| m.len());
-                if size > budget {
-                    continue;
-                }
-                if let Ok(data) = std::fs::read(&f) {
-                    budget -= size;
+                // Bounded, regular files only: a FIFO or a device named `.ttf` is skipped
+                // rather than blocking or filling memory. The folder was typed by the user,
+                // so its links may lead anywhere.
+                if let Ok(data) = crate::input::read(&f, None, budget) {
+                    budget -= data.len() as u64;
                     fonts.extend(Font::iter(Bytes::new(data)));
                 }
             }

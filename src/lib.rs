@@ -19,6 +19,7 @@ pub mod edition;
 pub mod fonts;
 pub mod hash;
 pub mod i18n;
+pub mod input;
 pub mod ir;
 pub mod model;
 pub mod plan;

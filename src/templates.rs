@@ -2,8 +2,9 @@
 //! a project's `templates/` folder (beside the assessment folders), an assessment's own
 //! `templates/` folder, and `--templates DIR`, in rising order.
 //!
-//! Override folders are read whole into memory before any compilation, refusing files that
-//! resolve (through `..` or symlinks) outside their folder. The Typst world then serves only
+//! Override folders are read whole into memory before any compilation, through `crate::input`:
+//! files that resolve (through `..` or symlinks) outside their folder, devices and FIFOs are
+//! refused, and the folder's size budget bounds every read. The Typst world then serves only
 //! these bytes: a template cannot reach the file system at all.
 
 use std::collections::BTreeMap;
@@ -161,16 +162,16 @@ fn read_layer(layer: &Layer) -> Result<Vec<(String, TemplateFile)>, Diagnostic> 
             let real = path.canonicalize().map_err(|e| {
                 Diagnostic::error(format!("failed to read template ({e})")).in_file(&path)
             })?;
-            if !real.starts_with(&root) {
-                return Err(Diagnostic::error(format!(
-                    "access denied: `{}` resolves to `{}`, outside the templates folder",
-                    path.display(),
-                    real.display()
-                ))
-                .in_file(&path)
-                .hint("templates may only use files inside their folder; copy the file in instead of linking to it"));
-            }
             if real.is_dir() {
+                if !real.starts_with(&root) {
+                    return Err(
+                        crate::input::ReadError::Outside { resolved: real }.diagnostic(
+                            &path,
+                            "template",
+                            "the templates folder",
+                        ),
+                    );
+                }
                 stack.push(path);
                 continue;
             }
@@ -180,17 +181,18 @@ fn read_layer(layer: &Layer) -> Result<Vec<(String, TemplateFile)>, Diagnostic> 
                 ))
                 .in_file(&layer.dir));
             }
-            let len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
-            total += len;
-            if total > MAX_TOTAL_BYTES {
-                return Err(Diagnostic::error(format!(
-                    "the templates folder is too large (over {MAX_TOTAL_BYTES} bytes)"
-                ))
-                .in_file(&layer.dir));
-            }
-            let bytes = std::fs::read(&real).map_err(|e| {
-                Diagnostic::error(format!("failed to read template ({e})")).in_file(&path)
-            })?;
+            // The folder's whole budget bounds each file: a device or FIFO is refused, and
+            // nothing reads past what is left.
+            let bytes = crate::input::read(&path, Some(&root), MAX_TOTAL_BYTES - total).map_err(
+                |e| match e {
+                    crate::input::ReadError::TooLarge { .. } => Diagnostic::error(format!(
+                        "the templates folder is too large (over {MAX_TOTAL_BYTES} bytes)"
+                    ))
+                    .in_file(&layer.dir),
+                    e => e.diagnostic(&path, "template", "the templates folder"),
+                },
+            )?;
+            total += bytes.len() as u64;
             let rel = path
                 .strip_prefix(&layer.dir)
                 .unwrap_or(&path)

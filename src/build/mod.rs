@@ -2,7 +2,10 @@
 //! process, jobs in parallel, every error of the run reported, files published atomically with
 //! a manifest (see `publish`).
 
+pub mod keep;
+pub mod lock;
 pub mod manifest;
+mod paths;
 pub mod progress;
 pub mod publish;
 mod select;
@@ -207,18 +210,17 @@ fn standard_names(list: &[PdfStandard]) -> Vec<String> {
 /// Loads, validates and prepares every assessment, finding every problem at once. Warnings go
 /// to `warnings`, to be reported once the run has started (or with the errors).
 fn prepare(args: &BuildArgs, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Prepared>, Failure> {
-    let dirs = crate::source::assessment_dirs(&args.dir).map_err(Failure::usage)?;
+    let found = crate::source::discover(&args.dir).map_err(Failure::usage)?;
+    warnings.extend(found.warnings);
+    let dirs = found.dirs;
+    paths::check(args).map_err(Failure::usage)?;
     let mut errors = Vec::new();
     let mut prepared = Vec::new();
     let reference = match &args.reference_docx {
-        Some(path) => match std::fs::read(path) {
+        Some(path) => match paths::read_reference(path) {
             Ok(b) => Some(b),
-            Err(e) => {
-                return Err(Failure::usage(
-                    Diagnostic::error(format!("failed to read the reference document ({e})"))
-                        .in_file(path),
-                ));
-            }
+            Err((d, true)) => return Err(Failure::usage(d)),
+            Err((d, false)) => return Err(Failure::with_warnings(vec![d], warnings)),
         },
         None => None,
     };
@@ -299,7 +301,8 @@ fn prepare(args: &BuildArgs, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Prepa
         }
         templates.digest(&mut inputs);
         hash_file(&mut inputs, Path::new("reference.docx"), &reference_docx);
-        inputs.update(format!("{:?}{:?}", args.paper, standards(args)).as_bytes());
+        // The documents' date (SOURCE_DATE_EPOCH or the assessment's) shapes the output too.
+        inputs.update(format!("{:?}{:?}{created}", args.paper, standards(args)).as_bytes());
         let backend = Backend {
             shared: Arc::new(Shared::new(templates)),
             today,
@@ -395,11 +398,12 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
             )))
         })?;
 
-    let staging = publish::Staging::new(&args.out).map_err(|e| Failure {
-        diagnostics: vec![Diagnostic::error(e)],
-        usage: false,
-        warnings,
-    })?;
+    let staging =
+        publish::Staging::new(&args.out, publish::Hold::for_args(args)).map_err(|d| Failure {
+            diagnostics: vec![d],
+            usage: false,
+            warnings,
+        })?;
     let std_names = standard_names(&standards(args));
 
     // The report of each language comes first: the other documents cite its pages.
@@ -453,7 +457,7 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
                                 f.artifact.bytes,
                                 Some(f.artifact.pages),
                             ),
-                            Err(e) => return (Err(vec![Diagnostic::error(e)]), warns),
+                            Err(e) => return (Err(vec![e]), warns),
                         }
                     }
                 }
@@ -484,35 +488,21 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let rels: Vec<PathBuf> = produced.iter().map(|p| p.rel.clone()).collect();
     let rebuilt = produced.len();
-    let mut artifacts: Vec<Artifact> = produced.into_iter().map(|p| p.artifact).collect();
-    let previous = publish::previous_manifest(&args.out);
-    if args.keep_unselected {
-        // A partial rebuild keeps the documents it did not touch, when they are intact.
-        if let Some(prev) = &previous {
-            for a in &prev.artifacts {
-                if artifacts.iter().any(|x| x.path == a.path) {
-                    continue;
-                }
-                let intact =
-                    std::fs::read(args.out.join(&a.path)).is_ok_and(|b| sha256_hex(&b) == a.sha256);
-                if intact {
-                    artifacts.push(a.clone());
-                }
-            }
-        }
-    }
-    let manifest = Manifest::new(inputs_hex, artifacts);
-    staging
-        .commit(&rels, &manifest, previous)
-        .map_err(|e| Failure {
-            diagnostics: vec![Diagnostic::error(e).hint(
-                "the output folder may hold a mix of old and new files; run the build again",
-            )],
+    let artifacts: Vec<Artifact> = produced.into_iter().map(|p| p.artifact).collect();
+    let scope = keep::Scope {
+        selection: selection.clone(),
+        assessments: names.clone(),
+    };
+    let committed = staging
+        .commit(artifacts, inputs_hex, &scope, args.clean)
+        .map_err(|d| Failure {
+            diagnostics: vec![d],
             usage: false,
             warnings,
         })?;
+    reporter.removed(&committed.removed);
+    let manifest = committed.manifest;
     Ok(Outcome {
         manifest,
         warnings,

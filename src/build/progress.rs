@@ -133,6 +133,27 @@ impl Reporter {
         }
     }
 
+    /// Files an earlier build listed that this run removed (stale, or `--clean`).
+    pub fn removed(&self, paths: &[String]) {
+        if paths.is_empty() {
+            return;
+        }
+        match self.mode {
+            Mode::Json => {
+                for p in paths {
+                    self.event(json!({ "event": "removed", "path": p }));
+                }
+            }
+            Mode::Bar | Mode::Lines => self.line(&format!(
+                "removed {} file{} an earlier build listed: {}",
+                paths.len(),
+                if paths.len() == 1 { "" } else { "s" },
+                paths.join(", ")
+            )),
+            Mode::Quiet => {}
+        }
+    }
+
     /// Warnings and errors, as they happen.
     pub fn diagnostics(&self, diags: &[Diagnostic]) {
         if diags.is_empty() {

@@ -38,14 +38,13 @@ struct Coverage {
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
-    let dirs = match crate::source::assessment_dirs(&args.dir) {
-        Ok(d) => d,
+    let (dirs, mut all) = match crate::source::discover(&args.dir) {
+        Ok(d) => (d.dirs, d.warnings),
         Err(d) => {
             print(&[d], args.format);
             return exit::USAGE;
         }
     };
-    let mut all = Vec::new();
     let mut reports = Vec::new();
     let mut summary = String::new();
     for dir in &dirs {

@@ -85,9 +85,9 @@ fn union(a: Affected, b: Affected) -> Affected {
     }
 }
 
-fn rebuild(args: &BuildArgs, what: &Affected, keep: bool) -> bool {
+fn rebuild(args: &BuildArgs, what: &Affected) -> bool {
     let mut narrowed = args.clone();
-    narrowed.keep_unselected = keep;
+    narrowed.watching = true;
     if !what.kinds.is_empty() && narrowed.kinds.is_empty() {
         narrowed.kinds = what.kinds.clone();
     }
@@ -161,7 +161,7 @@ pub fn run(args: &BuildArgs) -> u8 {
     }
     // Watch first, then build: a change made while the first build runs is not lost.
     println!("watching {} for changes (Ctrl-C stops)", args.dir.display());
-    rebuild(args, &Affected::default(), false);
+    rebuild(args, &Affected::default());
     let out = args.out.canonicalize().unwrap_or_else(|_| args.out.clone());
     loop {
         let Ok(first) = rx.recv() else {
@@ -210,7 +210,7 @@ pub fn run(args: &BuildArgs) -> u8 {
         names.sort();
         names.dedup();
         println!("changed: {}", names.join(", "));
-        rebuild(args, &what, true);
+        rebuild(args, &what);
     }
 }
 

@@ -144,7 +144,8 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
     };
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+        // Everything but folders: a FIFO or device named like a data file is refused by name.
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
         .filter_map(|e| e.file_name().into_string().ok())
         .collect();
     names.sort();

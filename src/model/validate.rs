@@ -729,37 +729,43 @@ fn check_image(c: &mut Checker, kind: FileKind, dir: &Path, img: &raw::Image) ->
         d.hint = Some("copy the image into the assessment folder instead of linking to it".into());
         return None;
     }
-    match std::fs::metadata(&canonical) {
-        Ok(m) if m.len() > MAX_IMAGE_BYTES => {
+    match crate::input::read(&canonical, Some(&canonical_dir), MAX_IMAGE_BYTES) {
+        Ok(bytes) => Some(bytes),
+        Err(crate::input::ReadError::TooLarge { len, .. }) => {
             let d = c.error(
                 kind,
                 &img.path,
                 format!(
-                    "image `{}` is too large ({} bytes; the limit is {MAX_IMAGE_BYTES})",
+                    "image `{}` is too large ({}; the limit is {MAX_IMAGE_BYTES})",
                     img.path.value,
-                    m.len()
+                    len.map_or("over the limit".to_string(), |l| format!("{l} bytes"))
                 ),
             );
             d.hint = Some("export a smaller image".into());
-            return None;
+            None
         }
-        Err(e) => {
-            c.error(
+        Err(crate::input::ReadError::NotRegular { kind: what }) => {
+            let d = c.error(
                 kind,
                 &img.path,
-                format!("failed to read image `{}` ({e})", img.path.value),
+                format!(
+                    "failed to read image `{}` (it is {what}, not a regular file)",
+                    img.path.value
+                ),
             );
-            return None;
+            d.hint =
+                Some("deca reads only regular files; put the image itself at this path".into());
+            None
         }
-        _ => {}
-    }
-    match std::fs::read(&canonical) {
-        Ok(bytes) => Some(bytes),
         Err(e) => {
+            let reason = match e {
+                crate::input::ReadError::Io(e) => e.to_string(),
+                _ => "it resolves outside the assessment folder".to_string(),
+            };
             c.error(
                 kind,
                 &img.path,
-                format!("failed to read image `{}` ({e})", img.path.value),
+                format!("failed to read image `{}` ({reason})", img.path.value),
             );
             None
         }

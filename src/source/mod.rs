@@ -5,7 +5,7 @@ mod discover;
 mod kind;
 pub mod node;
 
-pub use discover::{assessment_dirs, is_assessment_dir};
+pub use discover::{Discovered, assessment_dirs, discover, is_assessment_dir};
 
 pub use kind::FileKind;
 
@@ -24,31 +24,18 @@ pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 /// Nesting deeper than this is rejected; the format needs fewer than ten levels.
 pub const MAX_DEPTH: usize = 32;
 
-/// Reads a YAML file whole, refusing files over the size cap before reading them.
+/// Reads a YAML file whole: a regular file inside its assessment folder (after resolving
+/// symlinks), refused over the size cap without reading further (see `crate::input`).
 pub fn read(path: &Path, shown_as: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(format!("failed to read file ({e})")).in_file(shown_as))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(format!(
-            "file is too large ({} bytes; the limit is {} bytes)",
-            meta.len(),
-            MAX_FILE_BYTES
-        ))
-        .in_file(shown_as)
-        .hint("split the content, or check that this is the right file"));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(format!("failed to read file ({e})")).in_file(shown_as))?;
-    // Read through `take` semantics: a file that grew since `metadata` is still capped.
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(
-            Diagnostic::error(format!("file is too large (over {MAX_FILE_BYTES} bytes)"))
-                .in_file(shown_as),
-        );
-    }
+    let root = path.parent().unwrap_or(Path::new("."));
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    let bytes = crate::input::read(path, Some(root), MAX_FILE_BYTES)
+        .map_err(|e| e.diagnostic(shown_as, "file", "the assessment folder"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let f = SourceFile::new(shown_as, "");
-        let _ = f;
         Diagnostic::error(format!(
             "file is not valid UTF-8 (invalid byte at offset {})",
             e.utf8_error().valid_up_to()

@@ -249,6 +249,7 @@ fn stale_files_are_removed_and_other_files_are_left_alone() {
             "overview",
             "--lang",
             "en",
+            "--clean",
             "--out",
             out.to_str().unwrap(),
             "-q",

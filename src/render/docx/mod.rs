@@ -28,10 +28,12 @@ pub fn reference_warnings(reference: &Reference) -> Vec<Diagnostic> {
     if reference.builtin {
         return Vec::new();
     }
+    let sanitized = reference.sanitized_warning();
     let styles = reference
         .part_of_kind("styles")
         .and_then(|p| reference.text(&p));
-    match styles {
+    let mut warnings: Vec<Diagnostic> = sanitized.into_iter().collect();
+    warnings.extend(match styles {
         None => vec![Diagnostic::warning(format!(
             "the reference document {} has no styles; the built-in styles are used",
             reference.shown
@@ -51,7 +53,8 @@ pub fn reference_warnings(reference: &Reference) -> Vec<Diagnostic> {
             ))
             .hint("add styles with these ids to the reference document to control their look")]
         }
-    }
+    });
+    warnings
 }
 
 /// Renders an IR document as a Word file. `report_pages` gives the page of each anchor in the

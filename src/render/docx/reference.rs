@@ -1,7 +1,11 @@
 //! Reading a reference Word document safely, at the zip and XML level (docx-rs cannot round-trip
 //! one). A reference comes from users, so it is treated as hostile: entry names must stay inside
 //! the package, entry counts and inflated sizes are capped (reading stops at the cap, whatever
-//! the zip headers claim), and XML parts may not declare a DTD or entities.
+//! the zip headers claim), XML parts may not declare a DTD or entities, and everything that
+//! could reach outside the file or run code is removed before any part is used (see
+//! `sanitize`), with one warning saying what went.
+
+mod sanitize;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -44,6 +48,8 @@ pub struct Reference {
     pub builtin: bool,
     /// How the reference is named in messages.
     pub shown: String,
+    /// What sanitising removed, by group.
+    pub removed: sanitize::Removed,
 }
 
 fn bad(shown: &str, msg: impl Into<String>) -> Diagnostic {
@@ -105,6 +111,12 @@ pub fn read(bytes: &[u8], shown: &str, builtin: bool) -> Result<Reference, Diagn
         }
         parts.insert(name, buf);
     }
+    // deca's own reference holds nothing to remove, and is read for every document.
+    let removed = if builtin {
+        sanitize::Removed::new()
+    } else {
+        sanitize::sanitize(&mut parts)
+    };
     let root_rels = parts
         .get("_rels/.rels")
         .map(|b| parse_rels(b))
@@ -127,6 +139,7 @@ pub fn read(bytes: &[u8], shown: &str, builtin: bool) -> Result<Reference, Diagn
         rels,
         builtin,
         shown: shown.to_string(),
+        removed,
     })
 }
 
@@ -243,6 +256,33 @@ pub fn parse_rels(bytes: &[u8]) -> Vec<Rel> {
 }
 
 impl Reference {
+    /// The one warning about what sanitising removed, if it removed anything.
+    pub fn sanitized_warning(&self) -> Option<Diagnostic> {
+        if self.removed.is_empty() {
+            return None;
+        }
+        let groups: Vec<String> = self
+            .removed
+            .iter()
+            .map(|(group, items)| {
+                let mut listed: Vec<&str> = items.iter().map(String::as_str).take(5).collect();
+                let more = format!("and {} more", items.len().saturating_sub(5));
+                if items.len() > 5 {
+                    listed.push(&more);
+                }
+                format!("{group} ({})", listed.join(", "))
+            })
+            .collect();
+        Some(
+            Diagnostic::warning(format!(
+                "reference document {}: removed what deca never copies into documents: {}",
+                self.shown,
+                groups.join("; ")
+            ))
+            .hint("external links, embedded objects, controls, macros, custom XML, attached templates and fields other than page, date, property and reference fields are always removed; styles, images, page setup and fields such as PAGE and NUMPAGES are kept"),
+        )
+    }
+
     /// The text of a part, if present.
     pub fn text(&self, name: &str) -> Option<String> {
         self.parts
