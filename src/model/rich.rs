@@ -228,7 +228,7 @@ impl<'a> Builder<'a> {
                     Tag::Strong => self.stack.push(Frame::Strong(Vec::new())),
                     Tag::Link { dest_url, .. } if allowed_url(dest_url) => {
                         self.stack
-                            .push(Frame::Link(dest_url.to_string(), Vec::new()));
+                            .push(Frame::Link(super::link::target(dest_url), Vec::new()));
                     }
                     _ => {
                         // Anything outside the subset: the author's text, verbatim.
