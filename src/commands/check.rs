@@ -2,8 +2,6 @@
 //! per assessment (or one JSON document with `--format json`). Whatever would stop `build` on
 //! the data (a language without labels, an unreadable locale override) stops `check` too.
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use crate::cli::CheckArgs;

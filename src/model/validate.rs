@@ -201,6 +201,11 @@ pub fn validate(
         .meta
         .as_ref()
         .map(|m| m.languages.iter().map(|l| l.value.as_str()).collect());
+    // Translations are checked against the languages only once every code is valid: `EN`
+    // is reported once, not again at every `en:`.
+    let declared = languages
+        .clone()
+        .filter(|ls| ls.iter().all(|l| super::text::is_language_code(l)));
     let default_lang = languages
         .as_ref()
         .and_then(|l| l.first().copied())
@@ -244,7 +249,12 @@ pub fn validate(
                     l,
                     format!("invalid language code `{}`", l.value),
                 );
-                d.hint = Some("use ISO 639-1 codes such as `en` or `es`".into());
+                d.hint = Some(match super::text::language_code_fix(&l.value) {
+                    Some(fix) => format!(
+                        "language codes are written in lowercase (a region in capitals): write `{fix}`"
+                    ),
+                    None => "use ISO 639-1 codes such as `en`, `fr` or `es-PE`".into(),
+                });
             } else if !seen.insert(l.value.as_str()) {
                 let d = c.error(
                     K::Assessment,
@@ -260,7 +270,7 @@ pub fn validate(
         if let Some(img) = &m.cover_image
             && let Some(bytes) = check_image(&mut c, K::Assessment, dir, img)
         {
-            assets.insert(img.path.value.clone(), bytes);
+            assets.insert(image_path(&img.path.value), bytes);
         }
     }
 
@@ -445,11 +455,19 @@ pub fn validate(
     if let Some(ss) = &t.sources {
         c.unique_ids(K::Sources, "source", ss.iter().map(|s| &s.id));
         for s in ss {
-            if let Some(u) = &s.url
-                && !(u.value.starts_with("https://") || u.value.starts_with("http://"))
-            {
-                let d = c.error(K::Sources, u, format!("invalid url `{}`", u.value));
-                d.hint = Some("source urls start with https:// or http://".into());
+            if let Some(u) = &s.url {
+                if !(u.value.starts_with("https://") || u.value.starts_with("http://")) {
+                    let d = c.error(K::Sources, u, format!("invalid url `{}`", u.value));
+                    d.hint = Some("source urls start with https:// or http://".into());
+                } else if u.value.chars().any(char::is_whitespace) {
+                    let d = c.error(
+                        K::Sources,
+                        u,
+                        format!("invalid url `{}`: it contains a space", u.value.trim()),
+                    );
+                    d.hint =
+                        Some("a url has no spaces: remove them, or write each space as %20".into());
+                }
             }
             if let Some(a) = &s.accessed {
                 c.date(K::Sources, a, "access date");
@@ -461,7 +479,7 @@ pub fn validate(
     if let Some(th) = &t.theme {
         for logo in th.logo.iter().chain(&th.marks) {
             if let Some(bytes) = check_image(&mut c, K::Theme, dir, logo) {
-                assets.insert(logo.path.value.clone(), bytes);
+                assets.insert(image_path(&logo.path.value), bytes);
             }
         }
         for f in [&th.fonts.heading, &th.fonts.body].into_iter().flatten() {
@@ -498,11 +516,11 @@ pub fn validate(
         // each language's problem points at its own text.
         let mut reported: Vec<String> = Vec::new();
         for (lang, s) in field.text.variants(default_lang) {
-            if let Some(langs) = &languages
+            if let Some(langs) = &declared
                 && !langs.contains(&lang)
             {
                 let d = Diagnostic::error(format!(
-                        "`{}` has a translation in `{lang}`, which is not one of the assessment's languages",
+                        "{} has a translation in `{lang}`, which is not one of the assessment's languages",
                         field.path
                     ))
                     .at_opt(at.clone())
@@ -520,7 +538,7 @@ pub fn validate(
                     .collect();
                 c.diags.push(
                     Diagnostic::warning(format!(
-                        "`{}`{} contains characters documents cannot carry ({}); they are removed",
+                        "{}{} contains characters documents cannot carry ({}); they are removed",
                         field.path,
                         lang_suffix(field.text, lang),
                         list.join(", ")
@@ -532,7 +550,7 @@ pub fn validate(
             if s.trim().is_empty() {
                 c.diags.push(
                     Diagnostic::error(format!(
-                        "`{}` is empty{}",
+                        "{} is empty{}",
                         field.path,
                         lang_suffix(field.text, lang)
                     ))
@@ -547,7 +565,7 @@ pub fn validate(
                     let rich::Issue::UndefinedFootnote { label, .. } = issue;
                     c.diags.push(
                         Diagnostic::error(format!(
-                            "footnote `[^{label}]` in `{}` has no text",
+                            "footnote `[^{label}]` in {} has no text",
                             field.path
                         ))
                         .at_opt(find_nth(at.as_ref(), &format!("[^{label}]"), 0))
@@ -566,7 +584,7 @@ pub fn validate(
                             };
                             c.diags.push(
                                 Diagnostic::error(format!(
-                                    "reference to the figure of unknown indicator `{id}` in `{}`{}",
+                                    "reference to the figure of unknown indicator `{id}` in {}{}",
                                     field.path,
                                     lang_suffix(field.text, lang)
                                 ))
@@ -589,7 +607,7 @@ pub fn validate(
                             reported.push(needle.clone());
                             c.diags.push(
                                 Diagnostic::error(format!(
-                                    "citation of unknown source `{id}` in `{}`{}",
+                                    "citation of unknown source `{id}` in {}{}",
                                     field.path,
                                     lang_suffix(field.text, lang)
                                 ))
@@ -606,13 +624,13 @@ pub fn validate(
 
     let diags = c.diags;
     let (
-        Some(meta),
+        Some(mut meta),
         Some(priorities),
         Some(mut findings),
         Some(mut recommendations),
         Some(indicators),
-        Some(sources),
-        Some(theme),
+        Some(mut sources),
+        Some(mut theme),
         Some(date),
     ) = (
         t.meta,
@@ -629,6 +647,20 @@ pub fn validate(
     };
     findings.sort_by_key(|f| f.number.value);
     recommendations.sort_by_key(|r| r.number.value);
+    // Paths and URLs in the one form every renderer uses, so nothing downstream re-derives them.
+    for img in meta
+        .cover_image
+        .iter_mut()
+        .chain(theme.logo.iter_mut())
+        .chain(theme.marks.iter_mut())
+    {
+        img.path.value = image_path(&img.path.value);
+    }
+    for s in &mut sources {
+        if let Some(u) = &mut s.url {
+            u.value = super::link::target(u.value.trim());
+        }
+    }
     let assessment = Assessment {
         name,
         dir: dir.to_path_buf(),
@@ -671,14 +703,35 @@ fn find_nth(at: Option<&Location>, needle: &str, nth: usize) -> Option<Location>
     }
 }
 
+/// An image path as the assessment's assets and the renderers name it: `./images\\logo.png`
+/// and `images//logo.png` are `images/logo.png`. Written once, here, so every reader of the
+/// model agrees with the file that was checked.
+pub fn image_path(written: &str) -> String {
+    written
+        .trim()
+        .split(['/', '\\'])
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Checks an image path (inside the folder, no escape through `..` or symlinks, a known format,
 /// under the size cap) and reads it.
 fn check_image(c: &mut Checker, kind: FileKind, dir: &Path, img: &raw::Image) -> Option<Vec<u8>> {
-    let rel = Path::new(&img.path.value);
+    let normalized = image_path(&img.path.value);
+    let rel = Path::new(&normalized);
     let bad_component = rel
         .components()
         .any(|comp| !matches!(comp, Component::Normal(_) | Component::CurDir));
-    if rel.is_absolute() || bad_component {
+    let written = img.path.value.trim();
+    let absolute = Path::new(written).is_absolute() || written.starts_with(['/', '\\']);
+    if normalized.is_empty() {
+        let d = c.error(kind, &img.path, "image path is empty".into());
+        d.hint =
+            Some("give the image's path in the assessment folder, e.g. images/logo.png".into());
+        return None;
+    }
+    if absolute || bad_component {
         let d = c.error(
             kind,
             &img.path,

@@ -66,7 +66,7 @@ fn the_human_format_shows_a_snippet_a_caret_and_a_hint() {
     let err = stderr(&o);
     assert!(
         err.contains(
-            "error: unknown field `titel` in `findings[0]`\n  --> demo/findings.yaml:5:5\n  |\n5 |     titel: {en: Villages lag behind cities, es: Las aldeas van detrás de las ciudades}\n  |     ^^^^^ unknown field\n  |\n  = hint: did you mean `title`?\n"
+            "error: unknown field `titel` in finding 1 (`rural-gap`)\n  --> demo/findings.yaml:5:5\n  |\n5 |     titel: {en: Villages lag behind cities, es: Las aldeas van detrás de las ciudades}\n  |     ^^^^^ unknown field\n  |\n  = hint: did you mean `title`? it is required here; rename `titel` to `title`\n"
         ),
         "{err}"
     );
