@@ -4,8 +4,11 @@
 //! per file (`source`), the typed load of each file that passed, then the cross-file checks of
 //! `validate` on whatever loaded. An `Assessment` exists only when nothing is wrong.
 
+mod checker;
 pub mod coverage;
 mod describe;
+mod fields;
+mod images;
 pub mod link;
 pub mod path;
 pub mod raw;

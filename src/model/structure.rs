@@ -1,5 +1,6 @@
 //! The structural check: a parsed file against its JSON Schema, every problem reported at the
-//! key or value it concerns (the wording is in `describe`).
+//! key or value it concerns (the wording is in `describe`), and the walks through the schema
+//! that find what a failing keyword expected.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
@@ -185,4 +186,88 @@ fn not_a_mapping(
         .at(loc(file, positions.value("")))
         .label(format!("{what}, not a mapping"))
         .hint(hint)
+}
+
+/// Follows a keyword location through the schema, jumping through `$ref`s, to the schema
+/// object that contains the failing keyword.
+pub fn schema_at<'a>(root: &'a Value, schema_path: &str) -> Option<&'a Value> {
+    let mut segs: Vec<String> = schema_path
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    segs.pop(); // the failing keyword itself
+    let mut cur = root;
+    for seg in segs {
+        if seg == "$ref" {
+            let target = cur.get("$ref")?.as_str()?;
+            cur = resolve_ref(root, target)?;
+            continue;
+        }
+        cur = match cur {
+            Value::Object(m) => m.get(&seg)?,
+            Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    // A `$ref` sitting beside the keyword: the properties live behind it.
+    Some(cur)
+}
+
+fn resolve_ref<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    let pointer = reference.strip_prefix('#')?;
+    root.pointer(pointer)
+}
+
+/// The `$ref` of the object branch of an optional object (`anyOf: [{$ref}, {type: null}]`).
+pub fn object_option<'a>(schema: &'a Value, schema_path: &str) -> Option<&'a str> {
+    let node = schema_at(schema, schema_path)?;
+    let options = node
+        .get("anyOf")
+        .or_else(|| node.get("oneOf"))?
+        .as_array()?;
+    options.iter().find_map(|o| {
+        let r = o.get("$ref")?.as_str()?;
+        let target = resolve_ref(schema, r)?;
+        (target.get("type").and_then(Value::as_str) == Some("object")).then_some(r)
+    })
+}
+
+/// The constant values a `oneOf`/`anyOf`/`enum` at a location accepts (an enum's variants).
+pub fn accepted_values(schema: &Value, schema_path: &str) -> Vec<String> {
+    let Some(node) = schema_at(schema, schema_path) else {
+        return Vec::new();
+    };
+    let node = match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => resolve_ref(schema, r).unwrap_or(node),
+        None => node,
+    };
+    let mut out = Vec::new();
+    for key in ["oneOf", "anyOf"] {
+        for opt in node
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let opt = match opt.get("$ref").and_then(Value::as_str) {
+                Some(r) => resolve_ref(schema, r).unwrap_or(opt),
+                None => opt,
+            };
+            if let Some(c) = opt.get("const").and_then(Value::as_str) {
+                out.push(c.to_string());
+            }
+            for e in opt
+                .get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(c) = e.as_str() {
+                    out.push(c.to_string());
+                }
+            }
+        }
+    }
+    out
 }
