@@ -90,12 +90,12 @@ pub fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
             if i > 0 {
                 content.push(Inline::text(" · "));
             }
-            content.push(Inline::text(format!(
-                "{}: {}, {}",
-                ctx.cite_label(id),
-                ctx.t(&s.publisher.value),
-                ctx.t(&s.title.value)
-            )));
+            let work = ctx
+                .locale
+                .comma_list(&[ctx.t(&s.publisher.value), ctx.t(&s.title.value)]);
+            content.push(Inline::text(
+                ctx.locale.label_value(&ctx.cite_label(id), &work),
+            ));
             if let Some(u) = &s.url {
                 let url = crate::model::text::sanitize(&u.value).into_owned();
                 content.push(Inline::text(" "));
