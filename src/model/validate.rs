@@ -55,6 +55,7 @@ pub fn validate(
     let default_lang = languages
         .as_ref()
         .and_then(|l| l.first().copied())
+        // Only while assessment.yaml is broken: plain strings are then checked as English.
         .unwrap_or("en");
     let priority_ids = ids(t.priorities.as_deref(), |p| &p.id.value);
     let finding_ids = ids(t.findings.as_deref(), |f| &f.id.value);

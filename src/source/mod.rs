@@ -314,6 +314,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_not_in_utf8_is_located_and_named() {
+        let d = not_utf8(Path::new("a.yaml"), b"title: caf\xe9\n", 10);
+        assert_eq!(
+            d.message,
+            "file is not valid UTF-8: the byte 0xE9 here is `é` in Latin-1 (Windows-1252)"
+        );
+        assert_eq!(d.position().as_deref(), Some("a.yaml:1:11"));
+        let d = not_utf8(Path::new("a.yaml"), b"\xff\xfet\x00", 0);
+        assert_eq!(d.message, "file is UTF-16, not UTF-8");
+        let d = not_utf8(Path::new("a.yaml"), b"a: \x81", 3);
+        assert_eq!(
+            d.message,
+            "file is not valid UTF-8: the byte 0x81 here is not text"
+        );
+    }
+
+    #[test]
+    fn an_unquoted_colon_gets_the_quoted_line_as_its_fix() {
+        let file = SourceFile::new("a.yaml", "x:\n  - title: Roads: a \"plan\"\n");
+        let at = Location::new(&file, 21, 21);
+        let (message, hint, _) = explain_in_file(
+            &file,
+            Some(&at),
+            "mapping values are not allowed in this context",
+        );
+        assert_eq!(
+            message,
+            "invalid YAML (`: ` in the value of `title` starts another key)"
+        );
+        assert_eq!(
+            hint.as_deref(),
+            Some(r#"put the value in quotes: title: "Roads: a \"plan\"""#)
+        );
+    }
+
+    #[test]
     fn position_prefix_is_stripped_and_message_lowercased() {
         assert_eq!(
             strip_position_prefix("error: line 3 column 5: Did not find expected key."),
