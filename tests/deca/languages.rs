@@ -89,6 +89,8 @@ fn french_editions_have_french_dates_numbers_and_punctuation() {
 
     let report = docx_text(&out.join("report.docx"));
     for want in [
+        // The figure's values: French grouping and decimal comma.
+        "1\u{202f}234,5",
         "Pilier 1\u{202f}: Infraestructura",
         "Constatation 1\u{202f}: Las aldeas van detrás de las ciudades",
         "Publié le 15 mars 2024",
@@ -98,26 +100,13 @@ fn french_editions_have_french_dates_numbers_and_punctuation() {
     }
     let onepager = docx_text(&out.join("onepager-village-access.docx"));
     for want in [
-        "(ONE 2023\u{202f}; BCT 2023)",
-        "Sources\u{202f}: ONE 2023\u{202f}: Testland Statistics Office, Household survey 2023",
+        // A citation does not break inside a label: no-break spaces in "ONE 2023".
+        "(ONE\u{a0}2023\u{202f}; BCT\u{a0}2023)",
+        "ONE 2023\u{202f}: Testland Statistics Office, Household survey 2023",
         "Recommandation 1",
     ] {
         assert!(onepager.contains(want), "{want:?} not in:\n{onepager}");
     }
-    // The chart's alt text: French number grouping, decimal comma and colon.
-    let brief = String::from_utf8(
-        zip_parts(&std::fs::read(out.join("brief-integrity.docx")).unwrap())
-            .remove("word/document.xml")
-            .unwrap(),
-    )
-    .unwrap();
-    assert!(
-        brief.contains(
-            "descr=\"Graphique à barres\u{202f}: Uso de internet por área. Ciudades 1\u{202f}234,5, Aldeas 50,0.\""
-        ),
-        "{brief}"
-    );
-
     if !have(&["pdftotext"]) {
         return;
     }
@@ -125,13 +114,11 @@ fn french_editions_have_french_dates_numbers_and_punctuation() {
     for want in [
         "Publié le 15 mars 2024",
         "Pilier 1 : Infraestructura",
-        "Page 2 sur",
+        "Page 3 sur",
     ] {
         assert!(pdf.contains(want), "{want:?} not in the PDF:\n{pdf}");
     }
-    let brief = pdf_text(&out.join("brief-integrity.pdf"));
-    assert!(brief.contains("1 234,5"), "{brief}");
-    assert!(brief.contains("Source : ONE 2023"), "{brief}");
+    assert!(pdf.contains("1 234,5"), "{pdf}");
     if let Some(has) = pdf_has_char(&out.join("report.pdf"), '\u{202f}') {
         assert!(has, "the report has no narrow no-break space");
     }
@@ -143,27 +130,20 @@ fn portuguese_editions_have_portuguese_dates_numbers_and_punctuation() {
     let out = build_lang(tmp.path(), "pt", &[]);
     let report = docx_text(&out.join("report.docx"));
     for want in [
+        "1.234,5",
         "Pilar 1: Infraestructura",
         "Constatação 1: Las aldeas",
         "Publicado em 15 de março de 2024",
     ] {
         assert!(report.contains(want), "{want:?} not in:\n{report}");
     }
-    let brief = String::from_utf8(
-        zip_parts(&std::fs::read(out.join("brief-integrity.docx")).unwrap())
-            .remove("word/document.xml")
-            .unwrap(),
-    )
-    .unwrap();
-    assert!(brief.contains("Ciudades 1.234,5, Aldeas 50,0."), "{brief}");
     if !have(&["pdftotext"]) {
         return;
     }
     let pdf = pdf_text(&out.join("report.pdf"));
     assert!(pdf.contains("15 de março de 2024"), "{pdf}");
-    assert!(pdf.contains("Página 2 de"), "{pdf}");
-    let brief = pdf_text(&out.join("brief-integrity.pdf"));
-    assert!(brief.contains("1.234,5"), "{brief}");
+    assert!(pdf.contains("Página 3 de"), "{pdf}");
+    assert!(pdf.contains("1.234,5"), "{pdf}");
 }
 
 /// The Arabic labels and date reach the Word edition. Its right-to-left layout and Arabic
@@ -199,7 +179,10 @@ fn arabic_word_editions_have_arabic_labels_and_dates() {
         assert!(report.contains(want), "{want:?} not in:\n{report}");
     }
     let onepager = docx_text(&out.join("onepager-village-access.docx"));
-    assert!(onepager.contains("(ONE 2023؛ BCT 2023)"), "{onepager}");
+    assert!(
+        onepager.contains("(ONE\u{a0}2023؛") && onepager.contains("BCT\u{a0}2023)"),
+        "{onepager}"
+    );
 }
 
 /// A region (`es-PE`) takes its language's labels; Typst and Word get the language and the
