@@ -45,6 +45,17 @@ fn hard_text() -> tempfile::TempDir {
         "title: {en: Payments went digital, es: Los pagos se digitalizaron}",
         "title: {en: \"Payments at AT&amp;T\", es: Los pagos se digitalizaron}",
     );
+    // In a heading, in references to it and in a figure's title.
+    edit(
+        &demo.join("findings.yaml"),
+        "title: {en: Villages lag behind cities,",
+        &format!("title: {{en: Villages lag behind {},", long_word()),
+    );
+    edit(
+        &demo.join("indicators.yaml"),
+        "label: {en: Internet use by area,",
+        &format!("label: {{en: Internet use by {},", long_word()),
+    );
     edit(
         &demo.join("recommendations.yaml"),
         "      - {en: Fund a pilot., es: Financiar un piloto.}",
