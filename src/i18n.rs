@@ -194,7 +194,7 @@ impl Locale {
             .iter()
             .chain(layers.overrides.iter().map(|(_, f)| f))
             .filter_map(|f| f.dir.as_deref())
-            .last()
+            .next_back()
         {
             None => crate::direction::Dir::for_lang(lang),
             Some(s) => crate::direction::Dir::parse(s).ok_or_else(|| {
