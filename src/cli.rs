@@ -62,6 +62,10 @@ pub struct CheckArgs {
         value_delimiter = ':'
     )]
     pub font_paths: Vec<PathBuf>,
+    /// A folder of templates that override the built-in ones, as given to `build`: its
+    /// locales are checked too.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,11 +1,15 @@
 //! `deca check`: validate every assessment named and report every problem, then a summary line
-//! per assessment (or one JSON document with `--format json`).
+//! per assessment (or one JSON document with `--format json`). Whatever would stop `build` on
+//! the data (a language without labels, an unreadable locale override) stops `check` too.
 
 use serde::Serialize;
 
 use crate::cli::CheckArgs;
 use crate::diag::{self, Diagnostic, Format};
-use crate::model::{self, translations};
+use crate::i18n::Locale;
+use crate::model::{self, Assessment, translations};
+use crate::source::FileKind;
+use crate::templates::TemplateSet;
 use crate::{exit, ui};
 
 #[derive(Serialize)]
@@ -53,7 +57,16 @@ pub fn run(args: &CheckArgs) -> u8 {
         let mut diags = loaded.diagnostics;
         let mut coverage = Vec::new();
         if let Some(a) = &loaded.assessment {
-            diags.extend(glyph_coverage(dir, a));
+            match TemplateSet::load(&crate::templates::layers_for(
+                dir,
+                args.templates.as_deref(),
+            )) {
+                Ok(templates) => {
+                    diags.extend(glyph_coverage(a, &templates));
+                    diags.extend(locale_diagnostics(a, &templates));
+                }
+                Err(d) => diags.push(d),
+            }
             if args.strict {
                 for lang in a.languages() {
                     diags.extend(translations::fallback_diagnostics(a, lang, true));
@@ -133,16 +146,31 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 /// Text no font can display, with the fonts `build` would have: the bundled ones, those on
-/// the font path, and any in the assessment's template folders.
-fn glyph_coverage(dir: &std::path::Path, a: &model::Assessment) -> Vec<Diagnostic> {
-    let layers = crate::templates::layers_for(dir, None);
-    match crate::templates::TemplateSet::load(&layers) {
-        Ok(templates) => {
-            let fonts = crate::render::typst::world::Fonts::new(&templates);
-            model::coverage::check(a, &fonts.book, diag::Severity::Error)
+/// the font path, and any in the template folders.
+fn glyph_coverage(a: &model::Assessment, templates: &TemplateSet) -> Vec<Diagnostic> {
+    let fonts = crate::render::typst::world::Fonts::new(templates);
+    model::coverage::check(a, &fonts.book, diag::Severity::Error)
+}
+
+/// What `build` would say about each language's locale, said now: a language without a
+/// locale file fails the build, so it fails the check. An error is placed on the language in
+/// assessment.yaml.
+fn locale_diagnostics(a: &Assessment, set: &TemplateSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for lang in &a.meta.languages {
+        match Locale::load(set, &lang.value) {
+            Ok((_, warnings)) => out.extend(warnings),
+            Err(d) => {
+                let at = a.location(FileKind::Assessment, lang);
+                out.push(if d.file.is_none() && at.is_some() {
+                    d.at_opt(at).label("no locale for this language")
+                } else {
+                    d
+                });
+            }
         }
-        Err(d) => vec![d],
     }
+    out
 }
 
 fn print(diags: &[Diagnostic], format: Format) {

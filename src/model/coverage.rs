@@ -126,7 +126,7 @@ fn diagnostic(
         listed.push(format!("and {} more", missing.len() - LISTED));
     }
     let what = format!(
-        "no font can display the {scripts} characters in `{path}`{lang_note}: {}",
+        "no font can display the {scripts} characters in {path}{lang_note}: {}",
         listed.join(", ")
     );
     let add = "copy the font file into the assessment's templates/fonts/ folder";
@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn the_message_names_the_scripts_and_the_cjk_hint_names_the_font_path() {
         let d = diagnostic(
-            "findings[x].title",
+            "`title` of finding 1 (`x`)",
             "",
             &['漢', '가'],
             None,
@@ -198,14 +198,14 @@ mod tests {
         );
         assert_eq!(
             d.message,
-            "no font can display the Han and Hangul characters in `findings[x].title`: 漢 (U+6F22), 가 (U+AC00)"
+            "no font can display the Han and Hangul characters in `title` of finding 1 (`x`): 漢 (U+6F22), 가 (U+AC00)"
         );
         assert!(
             d.hint
                 .unwrap()
                 .contains("--font-path /usr/share/fonts/opentype/noto")
         );
-        let w = diagnostic("title", " (`am`)", &['\u{E000}'], None, Severity::Warning);
+        let w = diagnostic("`title`", " (`am`)", &['\u{E000}'], None, Severity::Warning);
         assert_eq!(
             w.message,
             "no font can display the unassigned or private-use characters in `title` (`am`): \u{E000} (U+E000); they print as empty boxes"

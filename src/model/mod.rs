@@ -4,7 +4,13 @@
 //! per file (`source`), the typed load of each file that passed, then the cross-file checks of
 //! `validate` on whatever loaded. An `Assessment` exists only when nothing is wrong.
 
+mod checker;
 pub mod coverage;
+mod describe;
+mod fields;
+mod images;
+pub mod link;
+pub mod path;
 pub mod raw;
 pub mod rich;
 pub mod schema;
@@ -200,8 +206,14 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
         }
         files.insert(kind, file);
     }
+    // A file that exists but could not be read has its own error; it is not also missing.
+    let written = |kind: FileKind| {
+        names
+            .iter()
+            .any(|n| FileKind::from_file_name(n) == Some(kind))
+    };
     for kind in FileKind::ALL {
-        if kind.required() && !files.contains_key(&kind) {
+        if kind.required() && !written(kind) {
             diags.push(
                 Diagnostic::error(format!("missing file `{}`", kind.file_name()))
                     .in_file(shown)
@@ -243,18 +255,13 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
     }
     // Optional files that do not exist count as present and empty. One that exists but failed
     // stays unknown, so references into it are not reported as dangling.
-    let exists = |kind: FileKind| {
-        names
-            .iter()
-            .any(|n| FileKind::from_file_name(n) == Some(kind))
-    };
-    if !exists(FileKind::Indicators) {
+    if !written(FileKind::Indicators) {
         typed.indicators = Some(Vec::new());
     }
-    if !exists(FileKind::Sources) {
+    if !written(FileKind::Sources) {
         typed.sources = Some(Vec::new());
     }
-    if !exists(FileKind::Theme) {
+    if !written(FileKind::Theme) {
         typed.theme = Some(raw::ThemeFile::default());
     }
 

@@ -500,24 +500,25 @@ pub struct ThemeFile {
     pub organization: Option<Sp<Text>>,
 }
 
-/// Brand colours.
+/// Brand colours, each `#rrggbb` in quotes: `primary: "#006400"`. Without quotes YAML reads
+/// `#` as the start of a comment and the colour as empty, which is refused.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Colors {
     /// Main brand colour: cover band, headings.
-    #[schemars(with = "Option<String>", regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    #[schemars(with = "String", regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
     #[serde(default)]
     pub primary: Option<Sp<String>>,
     /// Accent colour: rules, numbers, chart highlights.
-    #[schemars(with = "Option<String>", regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    #[schemars(with = "String", regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
     #[serde(default)]
     pub accent: Option<Sp<String>>,
     /// Body text colour.
-    #[schemars(with = "Option<String>", regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    #[schemars(with = "String", regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
     #[serde(default)]
     pub text: Option<Sp<String>>,
     /// Light tint for callouts and table headers.
-    #[schemars(with = "Option<String>", regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    #[schemars(with = "String", regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
     #[serde(default)]
     pub tint: Option<Sp<String>>,
 }

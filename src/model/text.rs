@@ -46,6 +46,21 @@ pub fn is_language_code(s: &str) -> bool {
         && region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()))
 }
 
+/// The language code someone most likely meant: `en` for `EN`, `es-PE` for `es_pe`. `None`
+/// when `s` is already a code or no spelling of it is.
+pub fn language_code_fix(s: &str) -> Option<String> {
+    let (lang, region) = match s.split_once(['-', '_']) {
+        Some((l, r)) => (l, Some(r)),
+        None => (s, None),
+    };
+    let mut fixed = lang.to_ascii_lowercase();
+    if let Some(r) = region {
+        fixed.push('-');
+        fixed.push_str(&r.to_ascii_uppercase());
+    }
+    (fixed != s && is_language_code(&fixed)).then_some(fixed)
+}
+
 /// Whether documents can carry a character (Word files are XML; PDFs have no use for control
 /// characters either).
 pub fn xml_char(c: char) -> bool {
@@ -195,6 +210,10 @@ mod tests {
         assert!(is_language_code("es-PE"));
         assert!(!is_language_code("Spanish"));
         assert!(!is_language_code("ES"));
+        assert_eq!(language_code_fix("EN").as_deref(), Some("en"));
+        assert_eq!(language_code_fix("es_pe").as_deref(), Some("es-PE"));
+        assert_eq!(language_code_fix("en"), None);
+        assert_eq!(language_code_fix("Spanish"), None);
     }
 
     #[test]

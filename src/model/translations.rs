@@ -71,7 +71,7 @@ pub fn fallback_diagnostics(a: &Assessment, lang: &str, strict: bool) -> Vec<Dia
         .into_iter()
         .map(|g| {
             let msg = format!(
-                "`{}` has no `{lang}` translation; the `{}` text is used",
+                "{} has no `{lang}` translation; the `{}` text is used",
                 g.path,
                 a.default_lang()
             );

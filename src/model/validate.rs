@@ -1,18 +1,16 @@
-//! Cross-file checks on the typed files: ids, references, numbering, dates, empty text,
-//! translation keys, citations, indicator values and image files. Every check runs on whatever
-//! loaded, so one broken file does not hide the problems of the others.
+//! Cross-file checks on the typed files: ids, references, numbering, dates, indicator values,
+//! source URLs, fonts, and (in `fields` and `images`) every text field and image. Every check
+//! runs on whatever loaded, so one broken file does not hide the problems of the others.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 use std::sync::Arc;
 
-use serde_saphyr::Spanned;
-
-use super::raw;
-use super::rich;
-use super::visit::{self, Parts};
-use super::{Assessment, spanned_location};
-use crate::diag::{Diagnostic, Location, SourceFile};
+use super::checker::Checker;
+use super::images::{check_image, image_path};
+use super::visit::Parts;
+use super::{Assessment, fields, raw};
+use crate::diag::{Diagnostic, SourceFile};
 use crate::source::FileKind;
 use crate::suggest;
 
@@ -26,158 +24,6 @@ pub struct Typed {
     pub indicators: Option<Vec<raw::Indicator>>,
     pub sources: Option<Vec<raw::Source>>,
     pub theme: Option<raw::ThemeFile>,
-}
-
-/// Largest image deca embeds.
-pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
-
-struct Checker<'a> {
-    files: &'a BTreeMap<FileKind, Arc<SourceFile>>,
-    diags: Vec<Diagnostic>,
-}
-
-impl Checker<'_> {
-    fn loc<T>(&self, kind: FileKind, v: &Spanned<T>) -> Option<Location> {
-        self.files.get(&kind).map(|f| spanned_location(f, v))
-    }
-
-    fn loc_at(&self, kind: FileKind, at: &serde_saphyr::Location) -> Option<Location> {
-        self.files.get(&kind).map(|f| {
-            let start = at.span().byte_offset().map_or_else(
-                || f.offset_of(at.line() as usize, at.column() as usize),
-                |b| b as usize,
-            );
-            let len = at.span().byte_len().unwrap_or(0) as usize;
-            Location::new(f, start, start + len)
-        })
-    }
-
-    fn error<T>(&mut self, kind: FileKind, at: &Spanned<T>, msg: String) -> &mut Diagnostic {
-        let d = Diagnostic::error(msg).at_opt(self.loc(kind, at));
-        self.diags.push(d);
-        self.diags.last_mut().expect("just pushed")
-    }
-
-    /// Unique ids within one list; a repeat names the first.
-    fn unique_ids<'b>(
-        &mut self,
-        kind: FileKind,
-        what: &str,
-        ids: impl Iterator<Item = &'b Spanned<String>>,
-    ) {
-        let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
-        for id in ids {
-            if let Some(first) = seen.get(id.value.as_str()) {
-                let first_loc = self.loc(kind, first);
-                let d = self.error(kind, id, format!("duplicate {what} id `{}`", id.value));
-                d.label = Some("used again here".into());
-                if let Some(l) = first_loc {
-                    let (line, _) = l.line_col();
-                    d.related.push(crate::diag::Related {
-                        location: l,
-                        message: "first used here".into(),
-                    });
-                    d.hint = Some(format!(
-                        "ids must be unique; rename this one (the first is on line {line})"
-                    ));
-                }
-            } else {
-                seen.insert(&id.value, id);
-            }
-        }
-    }
-
-    /// Numbers run 1..=n: no duplicates, no gaps.
-    fn numbering(
-        &mut self,
-        kind: FileKind,
-        what: &str,
-        items: &[(&Spanned<u32>, &Spanned<String>)],
-    ) {
-        let mut by_number: BTreeMap<u32, &Spanned<String>> = BTreeMap::new();
-        for (num, id) in items {
-            if let Some(first) = by_number.get(&num.value) {
-                let first_id = first.value.clone();
-                let first_loc = self.loc(kind, *first);
-                let d = self.error(
-                    kind,
-                    num,
-                    format!(
-                        "duplicate {what} number {} (also used by `{first_id}`)",
-                        num.value
-                    ),
-                );
-                d.label = Some("number used twice".into());
-                if let Some(l) = first_loc {
-                    d.related.push(crate::diag::Related {
-                        location: l,
-                        message: format!("`{first_id}` has this number"),
-                    });
-                }
-                d.hint = Some(format!(
-                    "{what}s are numbered 1 to {} without repeats",
-                    items.len()
-                ));
-            } else {
-                by_number.insert(num.value, id);
-            }
-        }
-        let n = items.len() as u32;
-        for (num, _) in items {
-            if num.value == 0 || num.value > n {
-                let expected = (1..=n).find(|k| !by_number.contains_key(k));
-                let d = self.error(
-                    kind,
-                    num,
-                    format!(
-                        "{what} number {} is out of sequence: there are {n} {what}s",
-                        num.value
-                    ),
-                );
-                d.label = Some("out of sequence".into());
-                d.hint = Some(match expected {
-                    Some(k) => format!("number {what}s 1 to {n} without gaps; {k} is missing"),
-                    None => format!("number {what}s 1 to {n} without gaps"),
-                });
-            }
-        }
-    }
-
-    /// A reference to an id of another kind.
-    fn reference(
-        &mut self,
-        kind: FileKind,
-        r: &Spanned<String>,
-        what: &str,
-        target_file: &str,
-        known: Option<&[&str]>,
-    ) {
-        let Some(known) = known else { return };
-        if known.contains(&r.value.as_str()) {
-            return;
-        }
-        let hint = match suggest::did_you_mean(&r.value, known.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None if known.is_empty() => format!("{target_file} defines no {what}s"),
-            None => format!("known {what}s: {}", suggest::list(known)),
-        };
-        let d = self.error(kind, r, format!("unknown {what} `{}`", r.value));
-        d.label = Some(format!("no {what} has this id"));
-        d.hint = Some(hint);
-    }
-
-    fn date(&mut self, kind: FileKind, v: &Spanned<String>, what: &str) -> Option<time::Date> {
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        match time::Date::parse(&v.value, &fmt) {
-            Ok(d) => Some(d),
-            Err(_) => {
-                let d = self.error(kind, v, format!("invalid {what} `{}`", v.value));
-                d.label = Some("not a calendar date".into());
-                d.hint = Some("write dates as YYYY-MM-DD, e.g. 2022-09-30".into());
-                None
-            }
-        }
-    }
 }
 
 fn ids<T>(items: Option<&[T]>, f: impl Fn(&T) -> &str) -> Option<Vec<&str>> {
@@ -201,9 +47,15 @@ pub fn validate(
         .meta
         .as_ref()
         .map(|m| m.languages.iter().map(|l| l.value.as_str()).collect());
+    // Translations are checked against the languages only once every code is valid: `EN`
+    // is reported once, not again at every `en:`.
+    let declared = languages
+        .clone()
+        .filter(|ls| ls.iter().all(|l| super::text::is_language_code(l)));
     let default_lang = languages
         .as_ref()
         .and_then(|l| l.first().copied())
+        // Only while assessment.yaml is broken: plain strings are then checked as English.
         .unwrap_or("en");
     let priority_ids = ids(t.priorities.as_deref(), |p| &p.id.value);
     let finding_ids = ids(t.findings.as_deref(), |f| &f.id.value);
@@ -244,7 +96,12 @@ pub fn validate(
                     l,
                     format!("invalid language code `{}`", l.value),
                 );
-                d.hint = Some("use ISO 639-1 codes such as `en` or `es`".into());
+                d.hint = Some(match super::text::language_code_fix(&l.value) {
+                    Some(fix) => format!(
+                        "language codes are written in lowercase (a region in capitals): write `{fix}`"
+                    ),
+                    None => "use ISO 639-1 codes such as `en`, `fr` or `es-PE`".into(),
+                });
             } else if !seen.insert(l.value.as_str()) {
                 let d = c.error(
                     K::Assessment,
@@ -260,7 +117,7 @@ pub fn validate(
         if let Some(img) = &m.cover_image
             && let Some(bytes) = check_image(&mut c, K::Assessment, dir, img)
         {
-            assets.insert(img.path.value.clone(), bytes);
+            assets.insert(image_path(&img.path.value), bytes);
         }
     }
 
@@ -445,11 +302,19 @@ pub fn validate(
     if let Some(ss) = &t.sources {
         c.unique_ids(K::Sources, "source", ss.iter().map(|s| &s.id));
         for s in ss {
-            if let Some(u) = &s.url
-                && !(u.value.starts_with("https://") || u.value.starts_with("http://"))
-            {
-                let d = c.error(K::Sources, u, format!("invalid url `{}`", u.value));
-                d.hint = Some("source urls start with https:// or http://".into());
+            if let Some(u) = &s.url {
+                if !(u.value.starts_with("https://") || u.value.starts_with("http://")) {
+                    let d = c.error(K::Sources, u, format!("invalid url `{}`", u.value));
+                    d.hint = Some("source urls start with https:// or http://".into());
+                } else if u.value.chars().any(char::is_whitespace) {
+                    let d = c.error(
+                        K::Sources,
+                        u,
+                        format!("invalid url `{}`: it contains a space", u.value.trim()),
+                    );
+                    d.hint =
+                        Some("a url has no spaces: remove them, or write each space as %20".into());
+                }
             }
             if let Some(a) = &s.accessed {
                 c.date(K::Sources, a, "access date");
@@ -461,7 +326,7 @@ pub fn validate(
     if let Some(th) = &t.theme {
         for logo in th.logo.iter().chain(&th.marks) {
             if let Some(bytes) = check_image(&mut c, K::Theme, dir, logo) {
-                assets.insert(logo.path.value.clone(), bytes);
+                assets.insert(image_path(&logo.path.value), bytes);
             }
         }
         for f in [&th.fonts.heading, &th.fonts.body].into_iter().flatten() {
@@ -482,7 +347,7 @@ pub fn validate(
         }
     }
 
-    // Every text field: not empty, known languages, citations and footnotes.
+    // Every text field: not empty, known languages, citations, footnotes and nesting.
     let parts = Parts {
         meta: t.meta.as_ref(),
         priorities: t.priorities.as_deref(),
@@ -492,127 +357,22 @@ pub fn validate(
         sources: t.sources.as_deref(),
         theme: t.theme.as_ref(),
     };
-    for field in visit::texts(parts) {
-        let at = c.loc_at(field.kind, &field.at);
-        // Occurrences of each needle already reported in this field (one per language), so
-        // each language's problem points at its own text.
-        let mut reported: Vec<String> = Vec::new();
-        for (lang, s) in field.text.variants(default_lang) {
-            if let Some(langs) = &languages
-                && !langs.contains(&lang)
-            {
-                let d = Diagnostic::error(format!(
-                        "`{}` has a translation in `{lang}`, which is not one of the assessment's languages",
-                        field.path
-                    ))
-                    .at_opt(at.clone())
-                    .hint(format!(
-                        "add `{lang}` to `languages` in assessment.yaml, or remove it (languages: {})",
-                        suggest::list(langs)
-                    ));
-                c.diags.push(d);
-            }
-            let bad = super::text::illegal_chars(s);
-            if !bad.is_empty() {
-                let list: Vec<String> = bad
-                    .iter()
-                    .map(|ch| format!("U+{:04X}", *ch as u32))
-                    .collect();
-                c.diags.push(
-                    Diagnostic::warning(format!(
-                        "`{}`{} contains characters documents cannot carry ({}); they are removed",
-                        field.path,
-                        lang_suffix(field.text, lang),
-                        list.join(", ")
-                    ))
-                    .at_opt(at.clone())
-                    .hint("remove the control characters from the text"),
-                );
-            }
-            if s.trim().is_empty() {
-                c.diags.push(
-                    Diagnostic::error(format!(
-                        "`{}` is empty{}",
-                        field.path,
-                        lang_suffix(field.text, lang)
-                    ))
-                    .at_opt(at.clone())
-                    .label("empty text")
-                    .hint("write the text, or remove the field if it is optional"),
-                );
-            }
-            if field.rich {
-                let parsed = rich::parse(s);
-                for issue in &parsed.issues {
-                    let rich::Issue::UndefinedFootnote { label, .. } = issue;
-                    c.diags.push(
-                        Diagnostic::error(format!(
-                            "footnote `[^{label}]` in `{}` has no text",
-                            field.path
-                        ))
-                        .at_opt(find_nth(at.as_ref(), &format!("[^{label}]"), 0))
-                        .hint(format!("add a line `[^{label}]: ...` after the paragraph")),
-                    );
-                }
-                if let Some(known) = &indicator_ids {
-                    for id in rich::figure_refs(&parsed.blocks) {
-                        if !known.contains(&id.as_str()) {
-                            let hint = match suggest::did_you_mean(&id, known.iter().copied()) {
-                                Some(s) => format!("did you mean `{s}`?"),
-                                None => {
-                                    "refer to the figures of indicators defined in indicators.yaml"
-                                        .to_string()
-                                }
-                            };
-                            c.diags.push(
-                                Diagnostic::error(format!(
-                                    "reference to the figure of unknown indicator `{id}` in `{}`{}",
-                                    field.path,
-                                    lang_suffix(field.text, lang)
-                                ))
-                                .at_opt(find_nth(at.as_ref(), &format!("@fig:{id}"), 0))
-                                .label("no indicator has this id")
-                                .hint(hint),
-                            );
-                        }
-                    }
-                }
-                if let Some(known) = &source_ids {
-                    for id in rich::citations(&parsed.blocks) {
-                        if !known.contains(&id.as_str()) {
-                            let hint = match suggest::did_you_mean(&id, known.iter().copied()) {
-                                Some(s) => format!("did you mean `{s}`?"),
-                                None => "cite ids defined in sources.yaml".to_string(),
-                            };
-                            let needle = format!("@{id}");
-                            let nth = reported.iter().filter(|n| **n == needle).count();
-                            reported.push(needle.clone());
-                            c.diags.push(
-                                Diagnostic::error(format!(
-                                    "citation of unknown source `{id}` in `{}`{}",
-                                    field.path,
-                                    lang_suffix(field.text, lang)
-                                ))
-                                .at_opt(find_nth(at.as_ref(), &needle, nth))
-                                .label("no source has this id")
-                                .hint(hint),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let known = fields::Known {
+        languages: declared.as_deref(),
+        indicators: indicator_ids.as_deref(),
+        sources: source_ids.as_deref(),
+    };
+    fields::check(&mut c, parts, default_lang, &known);
 
     let diags = c.diags;
     let (
-        Some(meta),
+        Some(mut meta),
         Some(priorities),
         Some(mut findings),
         Some(mut recommendations),
         Some(indicators),
-        Some(sources),
-        Some(theme),
+        Some(mut sources),
+        Some(mut theme),
         Some(date),
     ) = (
         t.meta,
@@ -629,6 +389,20 @@ pub fn validate(
     };
     findings.sort_by_key(|f| f.number.value);
     recommendations.sort_by_key(|r| r.number.value);
+    // Paths and URLs in the one form every renderer uses, so nothing downstream re-derives them.
+    for img in meta
+        .cover_image
+        .iter_mut()
+        .chain(theme.logo.iter_mut())
+        .chain(theme.marks.iter_mut())
+    {
+        img.path.value = image_path(&img.path.value);
+    }
+    for s in &mut sources {
+        if let Some(u) = &mut s.url {
+            u.value = super::link::target(u.value.trim());
+        }
+    }
     let assessment = Assessment {
         name,
         dir: dir.to_path_buf(),
@@ -644,130 +418,4 @@ pub fn validate(
         date,
     };
     (Some(assessment), diags)
-}
-
-fn lang_suffix(t: &super::Text, lang: &str) -> String {
-    match t {
-        super::Text::Plain(_) => String::new(),
-        super::Text::Translated(_) => format!(" in `{lang}`"),
-    }
-}
-
-/// Narrows a field's location to the `nth` occurrence of `needle` inside it, so an error in a
-/// long text points at the citation rather than at the start of the field.
-fn find_nth(at: Option<&Location>, needle: &str, nth: usize) -> Option<Location> {
-    let at = at?;
-    let text = &at.file.text;
-    let from = at.start;
-    // The span of a block scalar or a translation map may be short; search on to the next
-    // list item, where the next record starts.
-    let limit = text[from..]
-        .match_indices("\n  - ")
-        .next()
-        .map_or(text.len(), |(i, _)| from + i);
-    match text[from..limit].match_indices(needle).nth(nth) {
-        Some((i, _)) => Some(Location::new(&at.file, from + i, from + i + needle.len())),
-        None => Some(at.clone()),
-    }
-}
-
-/// Checks an image path (inside the folder, no escape through `..` or symlinks, a known format,
-/// under the size cap) and reads it.
-fn check_image(c: &mut Checker, kind: FileKind, dir: &Path, img: &raw::Image) -> Option<Vec<u8>> {
-    let rel = Path::new(&img.path.value);
-    let bad_component = rel
-        .components()
-        .any(|comp| !matches!(comp, Component::Normal(_) | Component::CurDir));
-    if rel.is_absolute() || bad_component {
-        let d = c.error(
-            kind,
-            &img.path,
-            format!(
-                "image path `{}` leaves the assessment folder",
-                img.path.value
-            ),
-        );
-        d.hint = Some("give a path inside the assessment folder, e.g. images/logo.png".into());
-        return None;
-    }
-    let ext = rel
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if !["png", "jpg", "jpeg", "svg"].contains(&ext.as_str()) {
-        let d = c.error(
-            kind,
-            &img.path,
-            format!("unsupported image format `{}`", img.path.value),
-        );
-        d.hint = Some("use a PNG, JPEG or SVG file".into());
-        return None;
-    }
-    let full = dir.join(rel);
-    let canonical_dir = dir.canonicalize().ok()?;
-    let canonical = match full.canonicalize() {
-        Ok(p) => p,
-        Err(e) => {
-            let d = c.error(
-                kind,
-                &img.path,
-                format!("failed to read image `{}` ({e})", img.path.value),
-            );
-            d.hint = Some(format!("the path is relative to {}", dir.display()));
-            return None;
-        }
-    };
-    if !canonical.starts_with(&canonical_dir) {
-        let d = c.error(
-            kind,
-            &img.path,
-            format!(
-                "access denied: image `{}` resolves outside the assessment folder",
-                img.path.value
-            ),
-        );
-        d.hint = Some("copy the image into the assessment folder instead of linking to it".into());
-        return None;
-    }
-    match crate::input::read(&canonical, Some(&canonical_dir), MAX_IMAGE_BYTES) {
-        Ok(bytes) => Some(bytes),
-        Err(crate::input::ReadError::TooLarge { len, .. }) => {
-            let d = c.error(
-                kind,
-                &img.path,
-                format!(
-                    "image `{}` is too large ({}; the limit is {MAX_IMAGE_BYTES})",
-                    img.path.value,
-                    len.map_or("over the limit".to_string(), |l| format!("{l} bytes"))
-                ),
-            );
-            d.hint = Some("export a smaller image".into());
-            None
-        }
-        Err(crate::input::ReadError::NotRegular { kind: what }) => {
-            let d = c.error(
-                kind,
-                &img.path,
-                format!(
-                    "failed to read image `{}` (it is {what}, not a regular file)",
-                    img.path.value
-                ),
-            );
-            d.hint =
-                Some("deca reads only regular files; put the image itself at this path".into());
-            None
-        }
-        Err(e) => {
-            let reason = match e {
-                crate::input::ReadError::Io(e) => e.to_string(),
-                _ => "it resolves outside the assessment folder".to_string(),
-            };
-            c.error(
-                kind,
-                &img.path,
-                format!("failed to read image `{}` ({reason})", img.path.value),
-            );
-            None
-        }
-    }
 }

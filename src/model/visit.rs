@@ -4,6 +4,7 @@
 
 use serde_saphyr::{Location as YamlLocation, Spanned};
 
+use super::path::FieldPath;
 use super::raw;
 use super::text::{Rich, Text};
 use crate::source::FileKind;
@@ -12,7 +13,7 @@ use crate::source::FileKind;
 #[derive(Debug, Clone)]
 pub struct TextField<'a> {
     pub kind: FileKind,
-    /// `findings[2].title`, with the item's id when it has one: `findings[rural-access].title`.
+    /// How messages name the field: "`title` of finding 2 (`rural-access`)".
     pub path: String,
     pub text: &'a Text,
     pub at: YamlLocation,
@@ -40,18 +41,18 @@ struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    fn plain(&mut self, path: String, t: &'a Spanned<Text>) {
+    fn plain(&mut self, path: FieldPath, t: &'a Spanned<Text>) {
         self.push(path, &t.value, t.referenced, false, true);
     }
-    fn rich(&mut self, path: String, t: &'a Spanned<Rich>) {
+    fn rich(&mut self, path: FieldPath, t: &'a Spanned<Rich>) {
         self.push(path, &t.value.0, t.referenced, true, true);
     }
-    fn untranslated(&mut self, path: String, t: &'a Spanned<Text>) {
+    fn untranslated(&mut self, path: FieldPath, t: &'a Spanned<Text>) {
         self.push(path, &t.value, t.referenced, false, false);
     }
     fn push(
         &mut self,
-        path: String,
+        path: FieldPath,
         text: &'a Text,
         at: YamlLocation,
         rich: bool,
@@ -59,19 +60,29 @@ impl<'a> Walker<'a> {
     ) {
         self.out.push(TextField {
             kind: self.kind,
-            path,
+            path: path.to_string(),
             text,
             at,
             rich,
             translatable,
         });
     }
-    fn image(&mut self, path: &str, img: &'a raw::Image) {
-        self.plain(format!("{path}.alt"), &img.alt);
+    fn image(&mut self, path: FieldPath, img: &'a raw::Image) {
+        self.plain(path.clone().key("alt"), &img.alt);
         if let Some(c) = &img.credit {
-            self.plain(format!("{path}.credit"), c);
+            self.plain(path.key("credit"), c);
         }
     }
+}
+
+/// The root of a file's fields.
+fn at(key: &str) -> FieldPath {
+    FieldPath::root().key(key)
+}
+
+/// Item `i` (from 0) of a file's list, named by its id.
+fn item(list: &str, i: usize, id: &str) -> FieldPath {
+    at(list).index(i, Some(id))
 }
 
 /// Every text field, in file order.
@@ -82,35 +93,36 @@ pub fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
     };
     if let Some(m) = p.meta {
         w.kind = FileKind::Assessment;
-        w.plain("country".into(), &m.country);
-        w.plain("title".into(), &m.title);
+        w.plain(at("country"), &m.country);
+        w.plain(at("title"), &m.title);
         if let Some(s) = &m.subtitle {
-            w.plain("subtitle".into(), s);
+            w.plain(at("subtitle"), s);
         }
-        w.plain("status".into(), &m.status);
+        w.plain(at("status"), &m.status);
         for (i, t) in m.team.iter().enumerate() {
             // A person's name needs no translation; a descriptive one ("Assessment team") may
             // still carry one, and it is used when present.
-            w.untranslated(format!("team[{i}].name"), &t.name);
+            let member = at("team").index(i, None);
+            w.untranslated(member.clone().key("name"), &t.name);
             if let Some(r) = &t.role {
-                w.plain(format!("team[{i}].role"), r);
+                w.plain(member.key("role"), r);
             }
         }
         if let Some(a) = &m.acknowledgements {
-            w.rich("acknowledgements".into(), a);
+            w.rich(at("acknowledgements"), a);
         }
-        w.rich("method.summary".into(), &m.method.summary);
+        w.rich(at("method").key("summary"), &m.method.summary);
         if let Some(d) = &m.method.desk_research {
-            w.rich("method.desk-research".into(), d);
+            w.rich(at("method").key("desk-research"), d);
         }
         if let Some(c) = &m.method.consultations {
-            w.rich("method.consultations".into(), c);
+            w.rich(at("method").key("consultations"), c);
         }
-        for pl in &m.pillars {
-            let base = format!("pillars[{}]", pl.id.value);
-            w.plain(format!("{base}.title"), &pl.title);
+        for (i, pl) in m.pillars.iter().enumerate() {
+            let base = item("pillars", i, &pl.id.value);
+            w.plain(base.clone().key("title"), &pl.title);
             if let Some(d) = &pl.description {
-                w.rich(format!("{base}.description"), d);
+                w.rich(base.key("description"), d);
             }
         }
         let pb = &m.publication;
@@ -121,113 +133,116 @@ pub fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
             ("contact", &pb.contact),
         ] {
             if let Some(t) = t {
-                w.plain(format!("publication.{name}"), t);
+                w.plain(at("publication").key(name), t);
             }
         }
         for (i, t) in pb.address.iter().enumerate() {
-            w.untranslated(format!("publication.address[{i}]"), t);
+            w.untranslated(at("publication").key("address").index(i, None), t);
         }
         for (i, t) in pb.credits.iter().enumerate() {
-            w.plain(format!("publication.credits[{i}]"), t);
+            w.plain(at("publication").key("credits").index(i, None), t);
         }
-        w.rich("executive-summary".into(), &m.executive_summary);
+        w.rich(at("executive-summary"), &m.executive_summary);
         if let Some(i) = &m.introduction {
-            w.rich("introduction".into(), i);
+            w.rich(at("introduction"), i);
         }
         for (i, k) in m.keywords.iter().enumerate() {
-            w.plain(format!("keywords[{i}]"), k);
+            w.plain(at("keywords").index(i, None), k);
         }
         if let Some(img) = &m.cover_image {
-            w.image("cover-image", img);
+            w.image(at("cover-image"), img);
         }
     }
     if let Some(ps) = p.priorities {
         w.kind = FileKind::Priorities;
-        for pr in ps {
-            let base = format!("priorities[{}]", pr.id.value);
-            w.plain(format!("{base}.title"), &pr.title);
-            w.rich(format!("{base}.description"), &pr.description);
+        for (i, pr) in ps.iter().enumerate() {
+            let base = item("priorities", i, &pr.id.value);
+            w.plain(base.clone().key("title"), &pr.title);
+            w.rich(base.key("description"), &pr.description);
         }
     }
     if let Some(fs) = p.findings {
         w.kind = FileKind::Findings;
-        for f in fs {
-            let base = format!("findings[{}]", f.id.value);
-            w.plain(format!("{base}.title"), &f.title);
-            w.rich(format!("{base}.summary"), &f.summary);
-            w.rich(format!("{base}.body"), &f.body);
+        for (i, f) in fs.iter().enumerate() {
+            let base = item("findings", i, &f.id.value);
+            w.plain(base.clone().key("title"), &f.title);
+            w.rich(base.clone().key("summary"), &f.summary);
+            w.rich(base.key("body"), &f.body);
         }
     }
     if let Some(rs) = p.recommendations {
         w.kind = FileKind::Recommendations;
-        for r in rs {
-            let base = format!("recommendations[{}]", r.id.value);
-            w.plain(format!("{base}.title"), &r.title);
-            w.rich(format!("{base}.summary"), &r.summary);
-            w.rich(format!("{base}.rationale"), &r.rationale);
-            for (i, a) in r.actions.iter().enumerate() {
-                w.rich(format!("{base}.actions[{i}]"), a);
+        for (i, r) in rs.iter().enumerate() {
+            let base = item("recommendations", i, &r.id.value);
+            w.plain(base.clone().key("title"), &r.title);
+            w.rich(base.clone().key("summary"), &r.summary);
+            w.rich(base.clone().key("rationale"), &r.rationale);
+            for (k, a) in r.actions.iter().enumerate() {
+                w.rich(base.clone().key("actions").index(k, None), a);
             }
-            for (i, a) in r.actors.iter().enumerate() {
-                w.plain(format!("{base}.actors[{i}]"), a);
+            for (k, a) in r.actors.iter().enumerate() {
+                w.plain(base.clone().key("actors").index(k, None), a);
             }
-            w.plain(format!("{base}.timeframe"), &r.timeframe);
+            w.plain(base.key("timeframe"), &r.timeframe);
         }
     }
     if let Some(is) = p.indicators {
         w.kind = FileKind::Indicators;
-        for ind in is {
-            let base = format!("indicators[{}]", ind.id.value);
-            w.plain(format!("{base}.label"), &ind.label);
-            w.plain(format!("{base}.unit"), &ind.unit);
-            for (i, c) in ind.categories.iter().enumerate() {
-                w.plain(format!("{base}.categories[{i}]"), c);
+        for (i, ind) in is.iter().enumerate() {
+            let base = item("indicators", i, &ind.id.value);
+            w.plain(base.clone().key("label"), &ind.label);
+            w.plain(base.clone().key("unit"), &ind.unit);
+            for (k, c) in ind.categories.iter().enumerate() {
+                w.plain(base.clone().key("categories").index(k, None), c);
             }
             if let Some(a) = &ind.axis {
-                w.plain(format!("{base}.axis"), a);
+                w.plain(base.clone().key("axis"), a);
             }
-            for (i, s) in ind.series.iter().enumerate() {
-                w.plain(format!("{base}.series[{i}].label"), &s.label);
+            for (k, s) in ind.series.iter().enumerate() {
+                w.plain(
+                    base.clone().key("series").index(k, None).key("label"),
+                    &s.label,
+                );
             }
             if let Some(n) = &ind.note {
-                w.plain(format!("{base}.note"), n);
+                w.plain(base.clone().key("note"), n);
             }
             if let Some(a) = &ind.alt {
-                w.plain(format!("{base}.alt"), a);
+                w.plain(base.clone().key("alt"), a);
             }
             if let Some(k) = &ind.key_figure {
-                w.plain(format!("{base}.key-figure.label"), &k.label);
+                w.plain(base.key("key-figure").key("label"), &k.label);
             }
         }
     }
     if let Some(ss) = p.sources {
         w.kind = FileKind::Sources;
-        for s in ss {
-            let base = format!("sources[{}]", s.id.value);
+        for (i, s) in ss.iter().enumerate() {
+            let base = item("sources", i, &s.id.value);
             // Publishers and titles may be descriptions written for this edition (a press
             // report's subject, an agency's English name), so they are translatable; a work's
             // own title can stay one string in its language.
-            w.plain(format!("{base}.publisher"), &s.publisher);
+            w.plain(base.clone().key("publisher"), &s.publisher);
             if let Some(a) = &s.author {
-                w.untranslated(format!("{base}.author"), a);
+                w.untranslated(base.clone().key("author"), a);
             }
-            w.plain(format!("{base}.title"), &s.title);
+            w.plain(base.clone().key("title"), &s.title);
             // The citation label can be descriptive ("DECA summary"), so it is translated.
             if let Some(c) = &s.cite_as {
-                w.plain(format!("{base}.cite-as"), c);
+                w.plain(base.key("cite-as"), c);
             }
         }
     }
     if let Some(t) = p.theme {
         w.kind = FileKind::Theme;
         if let Some(l) = &t.logo {
-            w.image("logo", l);
+            w.image(at("logo"), l);
         }
         for (i, m) in t.marks.iter().enumerate() {
-            w.image(&format!("marks[{i}]"), m);
+            w.image(at("marks").index(i, None), m);
         }
         if let Some(o) = &t.organization {
-            w.plain("organization".into(), o);
+            w.plain(at("organization"), o);
         }
     }
     w.out

@@ -260,7 +260,8 @@ impl Ctx<'_> {
             name: String::new(),
             priority: None,
             recommendation: None,
-            lang: self.lang().to_string(),
+            // Typst and Word take the language and the region apart: `es` and `PE`.
+            lang: self.locale.primary_language().to_string(),
             region: self.locale.region.clone(),
             dir: self.locale.dir,
             meta,

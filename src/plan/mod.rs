@@ -174,7 +174,7 @@ impl<'a> Ctx<'a> {
                 Inline::Cite { ids, .. } => {
                     let labels: Vec<String> = ids.iter().map(|id| self.cite_label(id)).collect();
                     Inline::Cite {
-                        label: format!("({})", labels.join("; ")),
+                        label: format!("({})", self.locale.semicolon_list(&labels)),
                         ids,
                     }
                 }
@@ -263,11 +263,12 @@ impl<'a> Ctx<'a> {
 
     /// Titles of priorities, joined for a facts line.
     pub fn priority_titles(&self, ids: &[serde_saphyr::Spanned<String>]) -> String {
-        ids.iter()
+        let titles = ids
+            .iter()
             .filter_map(|id| self.a.priority(&id.value))
             .map(|p| self.t(&p.title.value))
-            .collect::<Vec<_>>()
-            .join("; ")
+            .collect::<Vec<_>>();
+        self.locale.semicolon_list(&titles)
     }
 
     /// The findings in the order the report prints them: by pillar, then by number.

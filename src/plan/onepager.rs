@@ -91,12 +91,13 @@ pub fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
                 content.push(Inline::text(" · "));
             }
             // The label reads as one unit, as in a citation.
-            content.push(Inline::text(format!(
-                "{}: {}, {}",
-                ctx.cite_label(id).replace(' ', "\u{a0}"),
-                ctx.t(&s.publisher.value),
-                ctx.t(&s.title.value)
-            )));
+            let work = ctx
+                .locale
+                .comma_list(&[ctx.t(&s.publisher.value), ctx.t(&s.title.value)]);
+            content.push(Inline::text(
+                ctx.locale
+                    .label_value(&ctx.cite_label(id).replace(' ', "\u{a0}"), &work),
+            ));
             if let Some(u) = &s.url {
                 let url = crate::model::text::sanitize(&u.value).into_owned();
                 content.push(Inline::text(" "));

@@ -299,13 +299,9 @@ pub fn recommendation_facts(ctx: &Ctx, r: &raw::Recommendation, refs: FindingRef
     let mut facts = vec![
         Fact {
             label: ctx.label("who-acts"),
-            value: vec![Inline::text(
-                r.actors
-                    .iter()
-                    .map(|x| ctx.t(&x.value))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )],
+            value: vec![Inline::text(ctx.locale.semicolon_list(
+                &r.actors.iter().map(|x| ctx.t(&x.value)).collect::<Vec<_>>(),
+            ))],
         },
         Fact {
             label: ctx.label("timeframe"),
@@ -320,7 +316,7 @@ pub fn recommendation_facts(ctx: &Ctx, r: &raw::Recommendation, refs: FindingRef
         .enumerate()
     {
         if i > 0 {
-            answers.push(Inline::text("; "));
+            answers.push(Inline::text(ctx.label("semicolon")));
         }
         answers.push(match refs {
             FindingRefs::Here => ctx.finding_ref(f),

@@ -35,14 +35,8 @@ pub fn read(path: &Path, shown_as: &Path) -> Result<Arc<SourceFile>, Diagnostic>
     };
     let bytes = crate::input::read(path, Some(root), MAX_FILE_BYTES)
         .map_err(|e| e.diagnostic(shown_as, "file", "the assessment folder"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(format!(
-            "file is not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-        .in_file(shown_as)
-        .hint("save the file as UTF-8")
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| not_utf8(shown_as, e.as_bytes(), e.utf8_error().valid_up_to()))?;
     Ok(SourceFile::new(shown_as, text))
 }
 
@@ -73,6 +67,35 @@ fn options(duplicates_pass_through: bool) -> serde_saphyr::Options {
     }
 }
 
+/// A file that is not UTF-8, located at its first bad byte. Such a file was nearly always
+/// saved as Latin-1 or Windows-1252 by an older editor, or as UTF-16 by Notepad: the message
+/// says which, and the character the byte stands for.
+pub fn not_utf8(shown_as: &Path, bytes: &[u8], at: usize) -> Diagnostic {
+    let save = "save the file as UTF-8 (in most editors: Save As, then Encoding: UTF-8)";
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Diagnostic::error("file is UTF-16, not UTF-8")
+            .in_file(shown_as)
+            .hint(save);
+    }
+    // The text before `at` is valid, so offsets agree with the lossy copy up to there.
+    let file = SourceFile::new(shown_as, String::from_utf8_lossy(bytes).into_owned());
+    let byte = bytes.get(at).copied().unwrap_or(0);
+    let one = [byte];
+    let (latin, _, _) = encoding_rs::WINDOWS_1252.decode(&one);
+    let latin = latin.chars().next().filter(|c| !c.is_control());
+    let message = match latin {
+        Some(c) => format!(
+            "file is not valid UTF-8: the byte 0x{byte:02X} here is `{c}` in Latin-1 (Windows-1252)"
+        ),
+        None => format!("file is not valid UTF-8: the byte 0x{byte:02X} here is not text"),
+    };
+    let len = '\u{FFFD}'.len_utf8();
+    Diagnostic::error(message)
+        .at(Location::new(&file, at, at + len))
+        .label("not UTF-8")
+        .hint(save)
+}
+
 /// Turns a parser error into a located diagnostic.
 fn yaml_error(file: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Diagnostic {
     let rendered = err
@@ -93,7 +116,8 @@ fn yaml_error(file: &Arc<SourceFile>, err: &serde_saphyr::Error) -> Diagnostic {
         };
         Some(Location::new(file, start, start))
     });
-    let (message, hint) = explain_yaml_error(&message);
+    let (message, hint, moved) = explain_in_file(file, location.as_ref(), &message);
+    let location = moved.or(location);
     let mut d = Diagnostic::error(message).at_opt(location);
     if d.location.is_none() {
         d = d.in_file(&file.path);
@@ -125,6 +149,83 @@ fn strip_position_prefix(s: &str) -> String {
         out = a.to_lowercase().collect::<String>() + &out[a.len_utf8()..];
     }
     out
+}
+
+/// The line of the file a location is on, with the offset where it starts.
+fn line_at(file: &SourceFile, at: usize) -> (usize, &str) {
+    let at = at.min(file.text.len());
+    let start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = file.text[start..]
+        .find('\n')
+        .map_or(file.text.len(), |i| start + i);
+    (start, &file.text[start..end])
+}
+
+/// Parser messages that need the text to explain: a tab, or `: ` inside an unquoted value.
+/// Returns the message, the hint, and a better location when the parser's is off.
+fn explain_in_file(
+    file: &Arc<SourceFile>,
+    location: Option<&Location>,
+    message: &str,
+) -> (String, Option<String>, Option<Location>) {
+    let at = location.map_or(0, |l| l.start);
+    let lower = message.to_lowercase();
+    if lower.contains("tab") {
+        // The parser may stop at the value before the tab: look from its line on.
+        let (line_start, _) = line_at(file, at);
+        if let Some(tab) = file.text[line_start..].find('\t').map(|i| line_start + i) {
+            let (start, line) = line_at(file, tab);
+            let (n, _) = file.line_col(tab);
+            let indent = line[..tab - start].chars().all(|c| c == ' ' || c == '\t');
+            let (message, hint) = if indent {
+                (
+                    "invalid YAML (a tab is used for indentation)".to_string(),
+                    format!(
+                        "YAML indents with spaces only: replace the tab at the start of line {n} with spaces, two per level"
+                    ),
+                )
+            } else {
+                (
+                    "invalid YAML (a tab where YAML expects a space)".to_string(),
+                    format!("replace the tab on line {n} with a space"),
+                )
+            };
+            return (message, Some(hint), Some(Location::new(file, tab, tab + 1)));
+        }
+    }
+    if lower.contains("mapping values are not allowed") {
+        let (_, line) = line_at(file, at);
+        let entry = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some((key, value)) = entry.split_once(": ")
+            && !key.is_empty()
+            && !key.contains([' ', '"', '\'', '{', '['])
+            && !value.trim().is_empty()
+        {
+            let value = value.trim();
+            let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+            return (
+                format!("invalid YAML (`: ` in the value of `{key}` starts another key)"),
+                Some(format!("put the value in quotes: {key}: \"{quoted}\"")),
+                None,
+            );
+        }
+        return (
+            "invalid YAML (`: ` inside a value starts another key)".to_string(),
+            Some("put the text in quotes".to_string()),
+            None,
+        );
+    }
+    if lower.contains("flow mapping") || lower.contains("flow sequence") {
+        return (
+            format!("invalid YAML ({message})"),
+            Some(
+                "inside `{ }` or `[ ]`, put a text that contains `: `, `,` or brackets in quotes, e.g. {en: \"Roads: a plan\"}".to_string(),
+            ),
+            None,
+        );
+    }
+    let (message, hint) = explain_yaml_error(message);
+    (message, hint, None)
 }
 
 /// Adds the limit and a hint to parser messages that people meet.
@@ -200,6 +301,42 @@ pub fn load_typed<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<T, Diag
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_not_in_utf8_is_located_and_named() {
+        let d = not_utf8(Path::new("a.yaml"), b"title: caf\xe9\n", 10);
+        assert_eq!(
+            d.message,
+            "file is not valid UTF-8: the byte 0xE9 here is `é` in Latin-1 (Windows-1252)"
+        );
+        assert_eq!(d.position().as_deref(), Some("a.yaml:1:11"));
+        let d = not_utf8(Path::new("a.yaml"), b"\xff\xfet\x00", 0);
+        assert_eq!(d.message, "file is UTF-16, not UTF-8");
+        let d = not_utf8(Path::new("a.yaml"), b"a: \x81", 3);
+        assert_eq!(
+            d.message,
+            "file is not valid UTF-8: the byte 0x81 here is not text"
+        );
+    }
+
+    #[test]
+    fn an_unquoted_colon_gets_the_quoted_line_as_its_fix() {
+        let file = SourceFile::new("a.yaml", "x:\n  - title: Roads: a \"plan\"\n");
+        let at = Location::new(&file, 21, 21);
+        let (message, hint, _) = explain_in_file(
+            &file,
+            Some(&at),
+            "mapping values are not allowed in this context",
+        );
+        assert_eq!(
+            message,
+            "invalid YAML (`: ` in the value of `title` starts another key)"
+        );
+        assert_eq!(
+            hint.as_deref(),
+            Some(r#"put the value in quotes: title: "Roads: a \"plan\"""#)
+        );
+    }
 
     #[test]
     fn position_prefix_is_stripped_and_message_lowercased() {

@@ -66,7 +66,7 @@ fn the_human_format_shows_a_snippet_a_caret_and_a_hint() {
     let err = stderr(&o);
     assert!(
         err.contains(
-            "error: unknown field `titel` in `findings[0]`\n  --> demo/findings.yaml:5:5\n  |\n5 |     titel: {en: Villages lag behind cities, es: Las aldeas van detrás de las ciudades}\n  |     ^^^^^ unknown field\n  |\n  = hint: did you mean `title`?\n"
+            "error: unknown field `titel` in finding 1 (`rural-gap`)\n  --> demo/findings.yaml:5:5\n  |\n5 |     titel: {en: Villages lag behind cities, es: Las aldeas van detrás de las ciudades}\n  |     ^^^^^ unknown field\n  |\n  = hint: did you mean `title`? it is required here; rename `titel` to `title`\n"
         ),
         "{err}"
     );
@@ -335,4 +335,175 @@ fn init_scaffolds_an_assessment_that_passes_check() {
     // A second init into the same folder refuses.
     let o = run(tmp.path(), &["init", "data/kenya", "--country", "Kenya"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" fill="#002F6C"/></svg>"##;
+
+/// A change to the base fixture, and whether `check` accepts it.
+struct Case {
+    name: &'static str,
+    change: fn(&std::path::Path),
+    passes_check: bool,
+}
+
+fn languages(demo: &std::path::Path, list: &str) {
+    edit(
+        &demo.join("assessment.yaml"),
+        "languages: [en, es]",
+        &format!("languages: {list}"),
+    );
+}
+
+fn nested_list(depth: usize) -> String {
+    (0..depth)
+        .map(|i| format!("        {}- level {}", "  ".repeat(i), i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn rationale(demo: &std::path::Path, text: &str) {
+    edit(
+        &demo.join("recommendations.yaml"),
+        "      en: Closed wallets keep costs high.",
+        &format!("      en: {text}"),
+    );
+}
+
+fn logo(demo: &std::path::Path, path: &str) {
+    std::fs::create_dir_all(demo.join("images")).unwrap();
+    std::fs::write(demo.join("images/logo.svg"), LOGO).unwrap();
+    std::fs::write(
+        demo.join("theme.yaml"),
+        format!("logo:\n  path: {path}\n  alt: Logo\n"),
+    )
+    .unwrap();
+}
+
+/// The data that used to pass `check` and then fail `build` (issue 10), and its neighbours on
+/// either side of the line.
+const CASES: &[Case] = &[
+    Case {
+        name: "French, Portuguese and Arabic editions",
+        change: |d| languages(d, "[en, es, fr, pt, ar]"),
+        passes_check: true,
+    },
+    Case {
+        name: "a language with a region",
+        change: |d| languages(d, "[en, es, es-MX]"),
+        passes_check: true,
+    },
+    Case {
+        name: "a language without labels",
+        change: |d| languages(d, "[en, es, sw]"),
+        passes_check: false,
+    },
+    Case {
+        name: "a logo written ./images/logo.svg",
+        change: |d| logo(d, "./images/logo.svg"),
+        passes_check: true,
+    },
+    Case {
+        name: "a logo written with backslashes",
+        change: |d| logo(d, "images\\logo.svg"),
+        passes_check: true,
+    },
+    Case {
+        name: "an unquoted colour",
+        change: |d| std::fs::write(d.join("theme.yaml"), "colors:\n  primary: #006400\n").unwrap(),
+        passes_check: false,
+    },
+    Case {
+        name: "a quoted colour",
+        change: |d| {
+            std::fs::write(d.join("theme.yaml"), "colors:\n  primary: \"#006400\"\n").unwrap()
+        },
+        passes_check: true,
+    },
+    Case {
+        name: "URLs with &, quotes, # and accents",
+        change: |d| {
+            edit(
+                &d.join("sources.yaml"),
+                "url: https://bank.example.org/payments",
+                "url: \"https://bank.example.org/pay?a=1&b=\\\"q\\\"#top\"",
+            );
+            rationale(
+                d,
+                "\"See [Perú](https://es.wikipedia.org/wiki/Perú?q=ñ&x=\\\"1\\\"#é).\"",
+            );
+        },
+        passes_check: true,
+    },
+    Case {
+        name: "a 500-character URL and a 300-character word",
+        change: |d| {
+            let url = format!("https://example.org/{}", "a".repeat(480));
+            rationale(d, &format!("\"<{url}> {}\"", "Kwa".repeat(100)));
+        },
+        passes_check: true,
+    },
+    Case {
+        name: "lists nested 3 levels",
+        change: |d| rationale(d, &format!("|\n{}", nested_list(3))),
+        passes_check: true,
+    },
+    Case {
+        name: "lists nested 4 levels",
+        change: |d| rationale(d, &format!("|\n{}", nested_list(4))),
+        passes_check: false,
+    },
+    Case {
+        name: "lists nested 30 levels",
+        change: |d| rationale(d, &format!("|\n{}", nested_list(30))),
+        passes_check: false,
+    },
+    Case {
+        name: "formatting nested 6 levels",
+        change: |d| rationale(d, "\"*a **b *c **d *e **f x** e* d** c* b** a*\""),
+        passes_check: true,
+    },
+    Case {
+        name: "formatting nested 7 levels",
+        change: |d| rationale(d, "\"**a *b **c *d **e *f **g x** f* e** d* c** b* a**\""),
+        passes_check: false,
+    },
+    Case {
+        name: "entities and escapes",
+        change: |d| rationale(d, "\"AT&amp;T &#233; \\\\*not bold\\\\* &nosuch; <b>\""),
+        passes_check: true,
+    },
+];
+
+/// Whatever `check` accepts, `build` builds: every case is checked, and each that passes is
+/// built in every kind, language and format.
+#[test]
+fn every_case_that_passes_check_builds() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let tmp = fixture(None);
+        (case.change)(&tmp.path().join("demo"));
+        let check = run(tmp.path(), &["check", "demo", "--format", "short"]);
+        let passed = check.status.code() == Some(0);
+        if passed != case.passes_check {
+            failures.push(format!(
+                "{}: check {} ({})",
+                case.name,
+                if passed { "passed" } else { "failed" },
+                stderr(&check)
+            ));
+            continue;
+        }
+        if !passed {
+            continue;
+        }
+        let build = run(tmp.path(), &["build", "demo", "--out", "out", "--quiet"]);
+        if build.status.code() != Some(0) {
+            failures.push(format!(
+                "{}: check passed, build failed:\n{}",
+                case.name,
+                stderr(&build)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

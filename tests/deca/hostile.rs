@@ -274,8 +274,8 @@ fn xml_illegal_characters_are_removed_with_a_warning() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("warning: `findings[payments].title` in `en` contains characters documents cannot carry (U+0007, U+0001, U+000C); they are removed"), "{err}");
-    assert!(err.contains("warning: `findings[payments].title` in `es` contains characters documents cannot carry (U+0000); they are removed"), "{err}");
+    assert!(err.contains("warning: `title` of finding 2 (`payments`) in `en` contains characters documents cannot carry (U+0007, U+0001, U+000C); they are removed"), "{err}");
+    assert!(err.contains("warning: `title` of finding 2 (`payments`) in `es` contains characters documents cannot carry (U+0000); they are removed"), "{err}");
     for lang in ["en", "es"] {
         let parts = zip_parts(
             &std::fs::read(tmp.path().join(format!("out/demo/{lang}/report.docx"))).unwrap(),

@@ -373,7 +373,7 @@ fn text_no_font_can_display_is_one_located_error_per_field_before_any_pdf() {
     );
     let o = deca(tmp.path(), &["check", "demo", "--format", "short"]);
     assert_eq!(o.status.code(), Some(1));
-    let line = "demo/findings.yaml:20:39: error: no font can display the Han characters in `findings[payments].title` (`en`): 数 (U+6570), 字 (U+5B57) (hint: CJK fonts are not bundled (about 20 MB a weight): install one (Debian: `apt install fonts-noto-cjk`) and pass its folder with `--font-path /usr/share/fonts/opentype/noto` (or DECA_FONT_PATH), or copy the font file into the assessment's templates/fonts/ folder)\n";
+    let line = "demo/findings.yaml:20:39: error: no font can display the Han characters in `title` of finding 2 (`payments`) (`en`): 数 (U+6570), 字 (U+5B57) (hint: CJK fonts are not bundled (about 20 MB a weight): install one (Debian: `apt install fonts-noto-cjk`) and pass its folder with `--font-path /usr/share/fonts/opentype/noto` (or DECA_FONT_PATH), or copy the font file into the assessment's templates/fonts/ folder)\n";
     assert_eq!(stderr(&o), line);
     assert_eq!(stdout(&o), "demo: invalid: 1 error\n");
 
@@ -382,7 +382,7 @@ fn text_no_font_can_display_is_one_located_error_per_field_before_any_pdf() {
     let err = stderr(&o);
     assert_eq!(err.matches("error: ").count(), 1, "{err}");
     assert!(
-        err.contains("error: no font can display the Han characters in `findings[payments].title` (`en`): 数 (U+6570), 字 (U+5B57)\n   --> demo/findings.yaml:20:39"),
+        err.contains("error: no font can display the Han characters in `title` of finding 2 (`payments`) (`en`): 数 (U+6570), 字 (U+5B57)\n   --> demo/findings.yaml:20:39"),
         "{err}"
     );
     assert!(!tmp.path().join("out").exists(), "the build wrote output");
@@ -414,7 +414,7 @@ fn without_pdf_standards_a_missing_glyph_is_a_located_warning() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("warning: no font can display the unassigned or private-use characters in `findings[payments].title` (`en`): \u{E000} (U+E000); they print as empty boxes\n   --> demo/findings.yaml:20:39"),
+        err.contains("warning: no font can display the unassigned or private-use characters in `title` of finding 2 (`payments`) (`en`): \u{E000} (U+E000); they print as empty boxes\n   --> demo/findings.yaml:20:39"),
         "{err}"
     );
     assert!(tmp.path().join("out/demo/en/overview.pdf").is_file());

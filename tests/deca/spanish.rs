@@ -162,7 +162,7 @@ fn a_new_language_can_be_added_with_a_locale_file() {
     edit(
         &tmp.path().join("demo/assessment.yaml"),
         "languages: [en, es]",
-        "languages: [en, es, fr]",
+        "languages: [en, es, sw]",
     );
     let locales = tmp.path().join("demo/templates/locales");
     std::fs::create_dir_all(&locales).unwrap();
@@ -174,36 +174,36 @@ fn a_new_language_can_be_added_with_a_locale_file() {
             .to_vec(),
     )
     .unwrap();
-    let fr = en
-        .replace("name: English", "name: Français")
-        .replace("  contents: Contents", "  contents: Sommaire")
-        .replace("region: US", "region: FR");
-    std::fs::write(locales.join("fr.yaml"), fr).unwrap();
+    let sw = en
+        .replace("name: English", "name: Kiswahili")
+        .replace("  contents: Contents", "  contents: Yaliyomo")
+        .replace("region: US", "region: KE");
+    std::fs::write(locales.join("sw.yaml"), sw).unwrap();
     let o = run(
         tmp.path(),
         &[
-            "build", "demo", "--lang", "fr", "--kind", "report", "--format", "docx", "--out",
+            "build", "demo", "--lang", "sw", "--kind", "report", "--format", "docx", "--out",
             "out", "-q",
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let paras =
-        docx_paragraphs(&std::fs::read(tmp.path().join("out/demo/fr/report.docx")).unwrap());
+        docx_paragraphs(&std::fs::read(tmp.path().join("out/demo/sw/report.docx")).unwrap());
     assert!(
         paras
             .iter()
-            .any(|(s, t)| s == "TOCHeading" && t == "Sommaire"),
+            .any(|(s, t)| s == "TOCHeading" && t == "Yaliyomo"),
         "{paras:?}"
     );
     // Without a locale file, the language is an error that says what to add.
-    std::fs::remove_file(locales.join("fr.yaml")).unwrap();
+    std::fs::remove_file(locales.join("sw.yaml")).unwrap();
     let o = run(
         tmp.path(),
-        &["build", "demo", "--lang", "fr", "--out", "out", "-q"],
+        &["build", "demo", "--lang", "sw", "--out", "out", "-q"],
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("error: no labels for language `fr`"),
+        stderr(&o).contains("error: no labels for language `sw`"),
         "{}",
         stderr(&o)
     );

@@ -350,6 +350,33 @@ fn remove_element(xml: &str, name: &str) -> String {
     s
 }
 
+/// docx-rs writes a hyperlink's target into the relationships part as it is, unescaped: `&`
+/// made the part unreadable (the link lost its target) and `"` ended the attribute early. The
+/// targets are escaped here before the part is read. A link target never contains white space
+/// (rich text and validation refuse it), so it runs exactly to the ` TargetMode="External"`
+/// docx-rs writes after it; any other target ends at its closing quote.
+fn escape_link_targets(rels: &[u8]) -> Vec<u8> {
+    const TARGET: &str = " Target=\"";
+    const EXTERNAL: &str = "\" TargetMode=\"External\"";
+    let text = String::from_utf8_lossy(rels);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text.as_ref();
+    while let Some(i) = rest.find(TARGET) {
+        let start = i + TARGET.len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let next_element = rest.find("<Relationship").unwrap_or(rest.len());
+        let end = match rest.find(EXTERNAL) {
+            Some(e) if e < next_element => e,
+            _ => rest.find('"').unwrap_or(rest.len()),
+        };
+        out.push_str(&xml_escape(&rest[..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
 /// A relationship element.
 fn rel(id: &str, kind: &str, target: &str, external: bool) -> String {
     format!(
@@ -554,10 +581,11 @@ pub fn assemble(
 
     // docx-rs's picture and link relationships, and its media.
     // docx-rs keeps these in hash order; sort them so the part is the same every run.
-    let mut own: Vec<reference::Rel> = reference::parse_rels(&x.document_rels)
-        .into_iter()
-        .filter(|dr| matches!(dr.short_kind(), "image" | "hyperlink"))
-        .collect();
+    let mut own: Vec<reference::Rel> =
+        reference::parse_rels(&escape_link_targets(&x.document_rels))
+            .into_iter()
+            .filter(|dr| matches!(dr.short_kind(), "image" | "hyperlink"))
+            .collect();
     own.sort_by_key(|dr| {
         let digits: String = dr.id.chars().filter(char::is_ascii_digit).collect();
         (
@@ -676,6 +704,37 @@ mod tests {
             out,
             "<w:tbl><w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr></w:tr><w:tr></w:tr></w:tbl><w:tbl><w:tr></w:tr></w:tbl>"
         );
+    }
+
+    /// What docx-rs writes for a link, read back: the target arrives whole and is escaped
+    /// once in the relationship deca writes.
+    #[test]
+    fn link_targets_with_ampersands_and_quotes_survive() {
+        use docx_rs::{Docx, Hyperlink, HyperlinkData, HyperlinkType, Paragraph, Run};
+        let urls = [
+            "https://x.org/a?b=1&c=2#top",
+            r#"https://x.org/say?q="hi"&x=<y>"#,
+            "https://x.org/",
+        ];
+        let mut p = Paragraph::new();
+        for (i, url) in urls.iter().enumerate() {
+            let mut h = Hyperlink::new(*url, HyperlinkType::External);
+            h.link = HyperlinkData::External {
+                rid: format!("rIdDecaLink{}", i + 1),
+                path: url.to_string(),
+            };
+            p = p.add_hyperlink(h.add_run(Run::new().add_text("link")));
+        }
+        let x = Docx::new().add_paragraph(p).build();
+        let rels = reference::parse_rels(&escape_link_targets(&x.document_rels));
+        for (i, url) in urls.iter().enumerate() {
+            let id = format!("rIdDecaLink{}", i + 1);
+            let r = rels.iter().find(|r| r.id == id).expect("link relationship");
+            assert_eq!(r.target, *url);
+            assert!(r.external);
+            let written = rel(&r.id, r.short_kind(), &r.target, true);
+            assert_eq!(reference::parse_rels(written.as_bytes())[0].target, *url);
+        }
     }
 
     #[test]

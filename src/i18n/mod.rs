@@ -11,7 +11,7 @@ use crate::diag::Diagnostic;
 use crate::model::raw::ValueFormat;
 use crate::templates::{Origin, TemplateSet};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct LocaleFile {
     name: Option<String>,
@@ -34,6 +34,7 @@ struct LocaleFile {
 /// One language's words and number and date conventions.
 #[derive(Debug, Clone)]
 pub struct Locale {
+    /// The language as the assessment names it: `fr`, `es-PE`.
     pub lang: String,
     pub name: String,
     pub region: Option<String>,
@@ -64,50 +65,96 @@ fn parse(path: &str, bytes: &[u8]) -> Result<LocaleFile, Diagnostic> {
     })
 }
 
+/// The primary language subtag: `es` for `es-PE`.
+pub fn primary_language(lang: &str) -> &str {
+    lang.split_once('-').map_or(lang, |(l, _)| l)
+}
+
+/// The files that make up a locale, lowest precedence first, each with the path shown in
+/// messages: English, the built-in file for the language (`fr.yaml`, then `fr-CA.yaml`), and
+/// the override files in the same order.
+struct Layers {
+    english: LocaleFile,
+    builtin: Vec<LocaleFile>,
+    overrides: Vec<(String, LocaleFile)>,
+}
+
+impl Layers {
+    fn read(templates: &TemplateSet, lang: &str) -> Result<Layers, Diagnostic> {
+        let builtin_set = TemplateSet::builtin();
+        let english = builtin_set
+            .get("locales/en.yaml")
+            .expect("English locale is built in");
+        let english = parse("locales/en.yaml", &english.bytes)?;
+        let primary = primary_language(lang);
+        let mut codes = vec![primary];
+        if primary != lang {
+            codes.push(lang);
+        }
+        let mut builtin = Vec::new();
+        let mut overrides = Vec::new();
+        for code in &codes {
+            let path = format!("locales/{code}.yaml");
+            if let Some(f) = builtin_set.get(&path) {
+                builtin.push(parse(&path, &f.bytes)?);
+            }
+            if let Some(f) = templates.get(&path)
+                && let Origin::Override { path: shown, .. } = &f.origin
+            {
+                let shown = shown.display().to_string();
+                let parsed = parse(&shown, &f.bytes)?;
+                overrides.push((shown, parsed));
+            }
+        }
+        Ok(Layers {
+            english,
+            builtin,
+            overrides,
+        })
+    }
+
+    /// Every layer, lowest precedence first.
+    fn all(&self) -> impl Iterator<Item = &LocaleFile> {
+        std::iter::once(&self.english)
+            .chain(&self.builtin)
+            .chain(self.overrides.iter().map(|(_, f)| f))
+    }
+
+    /// A setting from the highest layer that has it.
+    fn pick<T: Clone>(&self, get: impl Fn(&LocaleFile) -> Option<&T>) -> Option<T> {
+        self.all().filter_map(get).last().cloned()
+    }
+}
+
 impl Locale {
-    /// The locale for `lang`: built-in base, then any override. Warnings list missing labels.
+    /// The locale for `lang`: English, then the built-in file for the language (for `es-PE`,
+    /// `es.yaml` and then `es-PE.yaml`), then any override. Warnings list missing labels.
     pub fn load(
         templates: &TemplateSet,
         lang: &str,
     ) -> Result<(Locale, Vec<Diagnostic>), Diagnostic> {
-        let builtin = TemplateSet::builtin();
-        let path = format!("locales/{lang}.yaml");
-        let english = builtin
-            .get("locales/en.yaml")
-            .expect("English locale is built in");
-        let english = parse("locales/en.yaml", &english.bytes)?;
-        let base = match builtin.get(&path) {
-            Some(f) => parse(&path, &f.bytes)?,
-            None => LocaleFile::default(),
-        };
-        let top = match templates.get(&path) {
-            Some(f) if f.origin != Origin::BuiltIn => {
-                let shown = match &f.origin {
-                    Origin::Override { path, .. } => path.display().to_string(),
-                    Origin::BuiltIn => path.clone(),
-                };
-                Some((shown.clone(), parse(&shown, &f.bytes)?))
-            }
-            _ => None,
-        };
-        let mut warnings = Vec::new();
-        let known_builtin = builtin.get(&path).is_some();
-        if !known_builtin && top.is_none() {
-            return Err(Diagnostic::error(format!("no labels for language `{lang}`"))
-                .hint(format!(
-                    "add templates/locales/{lang}.yaml (copy locales/en.yaml from `deca templates export DIR` and translate it)"
-                )));
+        let layers = Layers::read(templates, lang)?;
+        if layers.builtin.is_empty() && layers.overrides.is_empty() {
+            return Err(
+                Diagnostic::error(format!("no labels for language `{lang}`")).hint(format!(
+                    "add templates/locales/{lang}.yaml in the assessment folder (copy locales/en.yaml from `deca templates export DIR` and translate it)"
+                )),
+            );
         }
-        let (top_path, top) = top.unwrap_or_default();
-        let pick = |t: Option<String>, b: Option<String>, e: Option<String>| {
-            t.or(b).or(e).unwrap_or_default()
-        };
-        let mut labels = english.labels.clone();
-        if known_builtin {
-            labels.extend(base.labels.clone());
-        } else {
-            for key in english.labels.keys() {
-                if !top.labels.contains_key(key) {
+        let mut warnings = Vec::new();
+        let top_path = layers
+            .overrides
+            .last()
+            .map(|(p, _)| p.clone())
+            .unwrap_or_default();
+        if layers.builtin.is_empty() {
+            // A language deca does not ship: every label should come from the override.
+            for key in layers.english.labels.keys() {
+                if !layers
+                    .overrides
+                    .iter()
+                    .any(|(_, f)| f.labels.contains_key(key))
+                {
                     warnings.push(
                         Diagnostic::warning(format!(
                             "label `{key}` is missing for `{lang}`; the English label is used"
@@ -118,22 +165,22 @@ impl Locale {
                 }
             }
         }
-        for key in top.labels.keys() {
-            if !english.labels.contains_key(key) {
-                warnings.push(
-                    Diagnostic::warning(format!("unknown label `{key}` is ignored"))
-                        .in_file(&top_path)
-                        .hint("compare the keys with locales/en.yaml"),
-                );
+        for (path, f) in &layers.overrides {
+            for key in f.labels.keys() {
+                if !layers.english.labels.contains_key(key) {
+                    warnings.push(
+                        Diagnostic::warning(format!("unknown label `{key}` is ignored"))
+                            .in_file(path)
+                            .hint("compare the keys with locales/en.yaml"),
+                    );
+                }
             }
         }
-        labels.extend(top.labels.clone());
-        let months = top
-            .months
-            .clone()
-            .or(base.months.clone())
-            .or(english.months.clone())
-            .unwrap_or_default();
+        let mut labels = BTreeMap::new();
+        for f in layers.all() {
+            labels.extend(f.labels.clone());
+        }
+        let months = layers.pick(|f| f.months.as_ref()).unwrap_or_default();
         if months.len() != 12 {
             return Err(Diagnostic::error(format!(
                 "`months` for `{lang}` must list 12 names, found {}",
@@ -141,7 +188,14 @@ impl Locale {
             ))
             .in_file(&top_path));
         }
-        let dir = match top.dir.as_deref().or(base.dir.as_deref()) {
+        // The direction from the language's files, else from its code (English does not say).
+        let dir = match layers
+            .builtin
+            .iter()
+            .chain(layers.overrides.iter().map(|(_, f)| f))
+            .filter_map(|f| f.dir.as_deref())
+            .next_back()
+        {
             None => crate::direction::Dir::for_lang(lang),
             Some(s) => crate::direction::Dir::parse(s).ok_or_else(|| {
                 Diagnostic::error(format!("unknown text direction `dir: {s}` for `{lang}`"))
@@ -149,46 +203,37 @@ impl Locale {
                     .hint("write `dir: rtl` (right to left) or `dir: ltr`")
             })?,
         };
+        // A region in the code (`es-PE`) is the region; otherwise the files say.
+        let region = match lang.split_once('-') {
+            Some((_, r)) => Some(r.to_string()),
+            None => layers.pick(|f| f.region.as_ref()),
+        };
+        let text = |get: fn(&LocaleFile) -> Option<&String>| layers.pick(get).unwrap_or_default();
         let locale = Locale {
             dir,
             lang: lang.to_string(),
-            name: pick(top.name, base.name, english.name),
-            region: top.region.or(base.region),
-            date_format: pick(top.date_format, base.date_format, english.date_format),
-            month_year_format: pick(
-                top.month_year_format,
-                base.month_year_format,
-                english.month_year_format,
-            ),
+            name: text(|f| f.name.as_ref()),
+            region,
+            date_format: text(|f| f.date_format.as_ref()),
+            month_year_format: text(|f| f.month_year_format.as_ref()),
             months,
-            decimal: pick(
-                top.decimal_separator,
-                base.decimal_separator,
-                english.decimal_separator,
-            ),
-            thousands: pick(
-                top.thousands_separator,
-                base.thousands_separator,
-                english.thousands_separator,
-            ),
-            percent_format: pick(
-                top.percent_format,
-                base.percent_format,
-                english.percent_format,
-            ),
-            min_grouping: top
-                .minimum_grouping_digits
-                .or(base.minimum_grouping_digits)
-                .or(english.minimum_grouping_digits)
+            decimal: text(|f| f.decimal_separator.as_ref()),
+            thousands: text(|f| f.thousands_separator.as_ref()),
+            percent_format: text(|f| f.percent_format.as_ref()),
+            min_grouping: layers
+                .pick(|f| f.minimum_grouping_digits.as_ref())
                 .unwrap_or(1),
-            quotes: top
-                .quotes
-                .or(base.quotes)
-                .or(english.quotes)
+            quotes: layers
+                .pick(|f| f.quotes.as_ref())
                 .unwrap_or_else(|| ["“", "”", "‘", "’"].map(String::from)),
             labels,
         };
         Ok((locale, warnings))
+    }
+
+    /// The language without its region, as Typst and Word name it: `es` for `es-PE`.
+    pub fn primary_language(&self) -> &str {
+        primary_language(&self.lang)
     }
 
     /// A label; an unknown key prints as itself so a template typo is visible, not blank.
@@ -202,6 +247,27 @@ impl Locale {
     /// A label with `{name}` placeholders filled.
     pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
         fill(&self.label(key), args)
+    }
+
+    /// A numbered item and its title with the language's punctuation: "Finding 3: Title",
+    /// "Constatation 3\u{202f}: Titre".
+    pub fn numbered_title(&self, numbered: &str, title: &str) -> String {
+        self.fmt("numbered-title", &[("label", numbered), ("title", title)])
+    }
+
+    /// A label and its value: "Men: 51%" (alt texts, lead-ins).
+    pub fn label_value(&self, label: &str, value: &str) -> String {
+        self.fmt("label-value", &[("label", label), ("value", value)])
+    }
+
+    /// Items joined with the language's comma: "a, b" ("a، b" in Arabic).
+    pub fn comma_list(&self, items: &[String]) -> String {
+        items.join(&self.label("comma"))
+    }
+
+    /// Items joined with the language's semicolon: "a; b" ("a\u{202f}; b" in French).
+    pub fn semicolon_list(&self, items: &[String]) -> String {
+        items.join(&self.label("semicolon"))
     }
 
     /// A date in the language: "28 de noviembre de 2026".
@@ -297,54 +363,4 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn locale(lang: &str) -> Locale {
-        Locale::load(&TemplateSet::builtin(), lang).unwrap().0
-    }
-
-    #[test]
-    fn dates_in_english_and_spanish() {
-        let d = time::macros::date!(2026 - 11 - 28);
-        assert_eq!(locale("en").date(d), "28 November 2026");
-        assert_eq!(locale("es").date(d), "28 de noviembre de 2026");
-    }
-
-    #[test]
-    fn numbers_use_the_language_separators() {
-        assert_eq!(locale("en").number(1234567.891, 1), "1,234,567.9");
-        assert_eq!(locale("es").number(1234567.891, 1), "1\u{a0}234\u{a0}567,9");
-        assert_eq!(
-            locale("es").value(89.2, ValueFormat::Percent, 1),
-            "89,2\u{a0}%"
-        );
-        assert_eq!(locale("en").value(89.2, ValueFormat::Percent, 1), "89.2%");
-        // Spanish does not group four-digit numbers.
-        assert_eq!(locale("es").number(2563.0, 0), "2563");
-        assert_eq!(locale("en").number(2563.0, 0), "2,563");
-    }
-
-    #[test]
-    fn decimals_follow_the_data() {
-        assert_eq!(decimals_needed(&[55.0, 266.0], ValueFormat::Number), 0);
-        assert_eq!(decimals_needed(&[89.2, 80.0], ValueFormat::Percent), 1);
-        assert_eq!(decimals_needed(&[3.5, 9.3], ValueFormat::Decimal), 1);
-    }
-
-    #[test]
-    fn spanish_has_every_english_label() {
-        let en = locale("en");
-        let es = TemplateSet::builtin();
-        let es = parse("es", &es.get("locales/es.yaml").unwrap().bytes).unwrap();
-        for key in en.labels.keys() {
-            assert!(es.labels.contains_key(key), "es lacks {key}");
-        }
-    }
-
-    #[test]
-    fn an_unknown_language_without_a_file_is_an_error() {
-        let err = Locale::load(&TemplateSet::builtin(), "fr").unwrap_err();
-        assert_eq!(err.message, "no labels for language `fr`");
-    }
-}
+mod tests;

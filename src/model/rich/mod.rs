@@ -82,6 +82,14 @@ impl Inline {
 pub enum Issue {
     /// `[^x]` without a `[^x]: ...` definition; the reference stays literal text.
     UndefinedFootnote { label: String, range: Range<usize> },
+    /// Lists or formatting nested deeper than the documents show (`limit`); the whole text is
+    /// kept as one literal paragraph. `range` is the first element past the limit.
+    TooDeep {
+        what: Nesting,
+        depth: usize,
+        limit: usize,
+        range: Range<usize>,
+    },
 }
 
 /// A parsed rich text field.
@@ -111,6 +119,16 @@ pub fn parse(src: &str) -> Rich {
     options.insert(Options::ENABLE_FOOTNOTES);
     let events: Vec<(Event, Range<usize>)> =
         Parser::new_ext(src, options).into_offset_iter().collect();
+    // Past the limits nothing is built from the events: the walks below recurse.
+    let too_deep = limits::nesting(&events);
+    if !too_deep.is_empty() {
+        return Rich {
+            blocks: vec![Block::Paragraph {
+                content: vec![Inline::text(src.trim_end())],
+            }],
+            issues: too_deep,
+        };
+    }
 
     // Footnote definitions first, so references can carry their text.
     let mut footnotes: HashMap<String, Vec<Inline>> = HashMap::new();
@@ -228,7 +246,7 @@ impl<'a> Builder<'a> {
                     Tag::Strong => self.stack.push(Frame::Strong(Vec::new())),
                     Tag::Link { dest_url, .. } if allowed_url(dest_url) => {
                         self.stack
-                            .push(Frame::Link(dest_url.to_string(), Vec::new()));
+                            .push(Frame::Link(super::link::target(dest_url), Vec::new()));
                     }
                     _ => {
                         // Anything outside the subset: the author's text, verbatim.
@@ -381,7 +399,7 @@ fn finish_inlines(inlines: Vec<Inline>) -> Vec<Inline> {
     let mut out = Vec::new();
     for inline in merged {
         match inline {
-            Inline::Text { text } => split_citations(&text, &mut out),
+            Inline::Text { text } => cite::split_citations(&text, &mut out),
             Inline::Emph { content } => out.push(Inline::Emph {
                 content: finish_inlines(content),
             }),
@@ -418,376 +436,14 @@ fn merge_text(inlines: Vec<Inline>) -> Vec<Inline> {
     out
 }
 
-/// Whether a citation or figure id is well-formed.
-fn is_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-}
+mod cite;
+mod limits;
+mod walk;
 
-/// The anchor of an indicator's figure, as references and renderers name it.
-pub fn figure_anchor(indicator: &str) -> String {
-    format!("figure-{indicator}")
-}
+pub use cite::figure_anchor;
+pub use limits::{MAX_INLINE_DEPTH, MAX_LIST_DEPTH, Nesting};
 
-/// The indicators whose figures a text refers to (`[@fig:id]`), in order of first mention.
-pub fn figure_refs(blocks: &[Block]) -> Vec<String> {
-    fn inl(v: &[Inline], out: &mut Vec<String>) {
-        for i in v {
-            match i {
-                Inline::Ref { target, .. } => {
-                    if let Some(id) = target.strip_prefix("figure-")
-                        && !out.iter().any(|x| x == id)
-                    {
-                        out.push(id.to_string());
-                    }
-                }
-                Inline::Emph { content }
-                | Inline::Strong { content }
-                | Inline::Link { content, .. }
-                | Inline::Footnote { content } => inl(content, out),
-                Inline::Text { .. } | Inline::Break | Inline::Cite { .. } => {}
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for b in blocks {
-        match b {
-            Block::Paragraph { content } => inl(content, &mut out),
-            Block::List { items, .. } => {
-                for i in items {
-                    for id in figure_refs(i) {
-                        if !out.contains(&id) {
-                            out.push(id);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Finds `[@id]`, `[@a; @b]` and `[@fig:id]` in literal text.
-fn split_citations(text: &str, out: &mut Vec<Inline>) {
-    let mut rest = text;
-    while let Some(open) = rest.find("[@") {
-        let Some(close_rel) = rest[open..].find(']') else {
-            break;
-        };
-        let inner = &rest[open + 1..open + close_rel];
-        if let Some(id) = inner.strip_prefix("@fig:").filter(|id| is_id(id)) {
-            if open > 0 {
-                out.push(Inline::text(&rest[..open]));
-            }
-            // The plan numbers the figure and decides whether it is in this document.
-            out.push(Inline::Ref {
-                target: figure_anchor(id),
-                text: String::new(),
-                scope: RefScope::Document,
-            });
-            rest = &rest[open + close_rel + 1..];
-            continue;
-        }
-        let ids: Option<Vec<String>> = inner
-            .split(';')
-            .map(|part| {
-                let id = part.trim().strip_prefix('@')?;
-                is_id(id).then(|| id.to_string())
-            })
-            .collect();
-        match ids {
-            Some(ids) => {
-                if open > 0 {
-                    out.push(Inline::text(&rest[..open]));
-                }
-                out.push(Inline::Cite {
-                    ids,
-                    label: String::new(),
-                });
-                rest = &rest[open + close_rel + 1..];
-            }
-            None => {
-                out.push(Inline::text(&rest[..open + 2]));
-                rest = &rest[open + 2..];
-            }
-        }
-    }
-    if !rest.is_empty() {
-        out.push(Inline::text(rest));
-    }
-    let merged = merge_text(std::mem::take(out));
-    *out = merged;
-}
-
-/// Every source id cited anywhere in the blocks, in order.
-pub fn citations(blocks: &[Block]) -> Vec<String> {
-    fn inl(v: &[Inline], out: &mut Vec<String>) {
-        for i in v {
-            match i {
-                Inline::Cite { ids, .. } => out.extend(ids.iter().cloned()),
-                Inline::Emph { content }
-                | Inline::Strong { content }
-                | Inline::Link { content, .. }
-                | Inline::Footnote { content } => inl(content, out),
-                Inline::Text { .. } | Inline::Break | Inline::Ref { .. } => {}
-            }
-        }
-    }
-    fn blk(v: &[Block], out: &mut Vec<String>) {
-        for b in v {
-            match b {
-                Block::Paragraph { content } => inl(content, out),
-                Block::List { items, .. } => items.iter().for_each(|i| blk(i, out)),
-            }
-        }
-    }
-    let mut out = Vec::new();
-    blk(blocks, &mut out);
-    out
-}
-
-/// The plain text of inlines, as a reader would hear it (citations by label or id).
-pub fn plain_text(inlines: &[Inline]) -> String {
-    let mut s = String::new();
-    for i in inlines {
-        match i {
-            Inline::Text { text } => s.push_str(text),
-            Inline::Emph { content }
-            | Inline::Strong { content }
-            | Inline::Link { content, .. } => s.push_str(&plain_text(content)),
-            Inline::Cite { ids, label } => {
-                if label.is_empty() {
-                    s.push_str(&format!("[{}]", ids.join("; ")));
-                } else {
-                    s.push_str(label);
-                }
-            }
-            Inline::Ref { text, .. } => s.push_str(text),
-            Inline::Footnote { .. } => {}
-            Inline::Break => s.push('\n'),
-        }
-    }
-    s
-}
-
-/// Inlines of a field that should be a single paragraph (titles of actions, summaries).
-pub fn single_paragraph(blocks: &[Block]) -> Vec<Inline> {
-    let mut out = Vec::new();
-    for b in blocks {
-        if !out.is_empty() {
-            out.push(Inline::text(" "));
-        }
-        match b {
-            Block::Paragraph { content } => out.extend(content.iter().cloned()),
-            Block::List { .. } => out.extend(flatten_blocks(vec![b.clone()])),
-        }
-    }
-    merge_text(out)
-}
+pub use walk::{citations, figure_refs, plain_text, single_paragraph};
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn para(src: &str) -> Vec<Inline> {
-        match parse(src).blocks.as_slice() {
-            [Block::Paragraph { content }] => content.clone(),
-            other => panic!("expected one paragraph, got {other:?}"),
-        }
-    }
-
-    fn t(s: &str) -> Inline {
-        Inline::text(s)
-    }
-
-    #[test]
-    fn figure_references_are_refs_to_the_indicator_figure() {
-        let parsed = parse("As [@fig:internet-use] shows, and [@fig:] does not.");
-        assert_eq!(
-            parsed.blocks,
-            vec![Block::Paragraph {
-                content: vec![
-                    t("As "),
-                    Inline::Ref {
-                        target: "figure-internet-use".into(),
-                        text: String::new(),
-                        scope: RefScope::Document,
-                    },
-                    t(" shows, and [@fig:] does not."),
-                ]
-            }]
-        );
-        assert_eq!(
-            figure_refs(&parsed.blocks),
-            vec!["internet-use".to_string()]
-        );
-        assert!(citations(&parsed.blocks).is_empty());
-    }
-
-    #[test]
-    fn emphasis_strong_and_links() {
-        assert_eq!(
-            para("a *b* **c** [d](https://e.org)"),
-            vec![
-                t("a "),
-                Inline::Emph {
-                    content: vec![t("b")]
-                },
-                t(" "),
-                Inline::Strong {
-                    content: vec![t("c")]
-                },
-                t(" "),
-                Inline::Link {
-                    url: "https://e.org".into(),
-                    content: vec![t("d")]
-                },
-            ]
-        );
-    }
-
-    #[test]
-    fn typst_and_latex_syntax_is_plain_text() {
-        assert_eq!(
-            para(r#"#read("/etc/passwd") and $x$"#),
-            vec![t(r#"#read("/etc/passwd") and $x$"#)]
-        );
-    }
-
-    #[test]
-    fn a_heading_stays_literal() {
-        assert_eq!(para("# not a heading"), vec![t("# not a heading")]);
-    }
-
-    #[test]
-    fn raw_html_and_comments_stay_literal() {
-        assert_eq!(
-            para("a <script>alert(1)</script> b"),
-            vec![t("a <script>alert(1)</script> b")]
-        );
-        assert_eq!(para("<!-- hidden -->"), vec![t("<!-- hidden -->")]);
-        assert_eq!(para("<script>x</script>"), vec![t("<script>x</script>")]);
-    }
-
-    #[test]
-    fn other_link_schemes_stay_literal() {
-        assert_eq!(
-            para("[x](javascript:alert(1))"),
-            vec![t("[x](javascript:alert(1))")]
-        );
-        assert_eq!(
-            para("[x](file:///etc/passwd)"),
-            vec![t("[x](file:///etc/passwd)")]
-        );
-        assert_eq!(
-            para("[mail](mailto:a@b.org)"),
-            vec![Inline::Link {
-                url: "mailto:a@b.org".into(),
-                content: vec![t("mail")]
-            }]
-        );
-    }
-
-    #[test]
-    fn code_and_images_stay_literal() {
-        assert_eq!(
-            para("use `rm -rf` ![img](x.png)"),
-            vec![t("use `rm -rf` ![img](x.png)")]
-        );
-    }
-
-    #[test]
-    fn citations_become_cite_inlines() {
-        assert_eq!(
-            para("Use rose [@inei-2023]. Both [@a; @b-2]."),
-            vec![
-                t("Use rose "),
-                Inline::Cite {
-                    ids: vec!["inei-2023".into()],
-                    label: String::new()
-                },
-                t(". Both "),
-                Inline::Cite {
-                    ids: vec!["a".into(), "b-2".into()],
-                    label: String::new()
-                },
-                t("."),
-            ]
-        );
-        assert_eq!(para("not [@ a cite"), vec![t("not [@ a cite")]);
-    }
-
-    #[test]
-    fn footnotes_carry_their_text() {
-        let r = parse("Claim.[^1]\n\n[^1]: The *note*.");
-        assert_eq!(
-            r.blocks,
-            vec![Block::Paragraph {
-                content: vec![
-                    t("Claim."),
-                    Inline::Footnote {
-                        content: vec![
-                            t("The "),
-                            Inline::Emph {
-                                content: vec![t("note")]
-                            },
-                            t(".")
-                        ]
-                    }
-                ]
-            }]
-        );
-        assert!(r.issues.is_empty());
-    }
-
-    #[test]
-    fn lists_bullet_and_numbered() {
-        let r = parse("- one\n- two\n\n3. three\n4. four");
-        assert_eq!(
-            r.blocks,
-            vec![
-                Block::List {
-                    ordered: false,
-                    start: 1,
-                    items: vec![
-                        vec![Block::Paragraph {
-                            content: vec![t("one")]
-                        }],
-                        vec![Block::Paragraph {
-                            content: vec![t("two")]
-                        }]
-                    ]
-                },
-                Block::List {
-                    ordered: true,
-                    start: 3,
-                    items: vec![
-                        vec![Block::Paragraph {
-                            content: vec![t("three")]
-                        }],
-                        vec![Block::Paragraph {
-                            content: vec![t("four")]
-                        }]
-                    ]
-                }
-            ]
-        );
-    }
-
-    #[test]
-    fn brackets_and_stars_in_odd_places_survive() {
-        assert_eq!(para("a ] b [ c"), vec![t("a ] b [ c")]);
-        assert_eq!(para(r"\*not bold\*"), vec![t("*not bold*")]);
-    }
-
-    #[test]
-    fn only_http_https_mailto_are_allowed() {
-        assert!(allowed_url("https://x.org"));
-        assert!(allowed_url("HTTP://x.org"));
-        assert!(!allowed_url("javascript:alert(1)"));
-        assert!(!allowed_url("data:text/html,x"));
-        assert!(!allowed_url("https:"));
-    }
-}
+mod tests;
