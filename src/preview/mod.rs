@@ -1,0 +1,4 @@
+//! `deca preview`: placeholder.
+pub fn run(_args: &crate::cli::PreviewArgs) -> u8 {
+    crate::exit::FAILED
+}
