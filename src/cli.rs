@@ -151,7 +151,8 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Folder to write the schemas to; without it, the assessment schema is printed.
+    /// Folder to write the schemas to (the data files' and deca.toml's); without it, the
+    /// assessment schema is printed.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Print the field reference as Markdown instead (the README's data format section).
@@ -222,4 +223,18 @@ pub struct ManArgs {
     /// The folder to write deca.1, deca-build.1 and the others to.
     #[arg(default_value = "man")]
     pub dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_typst_version_is_the_one_built_in() {
+        let lock = include_str!("../Cargo.lock");
+        let at = lock
+            .find("name = \"typst\"\nversion = \"")
+            .expect("Cargo.lock lists typst");
+        let version = lock[at..].lines().nth(1).unwrap();
+        assert_eq!(version, format!("version = \"{}\"", super::TYPST_VERSION));
+        assert!(super::VERSION.ends_with(&format!("(typst {})", super::TYPST_VERSION)));
+    }
 }

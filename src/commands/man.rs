@@ -28,6 +28,10 @@ fn collect(
     // The way back up, and across to the other commands, as every man page has.
     let mut see_also: Vec<String> = Vec::new();
     if let Some(parent) = parent {
+        let root = parent.split('-').next().unwrap_or(parent);
+        if root != parent {
+            see_also.push(root.to_string());
+        }
         see_also.push(parent.to_string());
     }
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {

@@ -37,7 +37,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> u8 {
     match cli.command {
         Command::Check(mut args) => {
             // A broken deca.toml is reported with the data's problems, not instead of them.
-            let (checked, data) = match project::discover() {
+            let (checked, data) = match project::discover_parsed() {
                 Ok(Some(p)) => (Some(project::check(&p)), p.data()),
                 Ok(None) => (None, None),
                 Err(diagnostics) => (

@@ -5,6 +5,7 @@ mod common;
 
 mod charts;
 mod check;
+mod cli;
 mod docx;
 mod fixture;
 mod hostile;
@@ -13,6 +14,7 @@ mod ir;
 mod layout;
 mod pdf;
 mod pipeline;
+mod profiles;
 mod reliability;
 mod scripts;
 mod spanish;
