@@ -162,6 +162,12 @@ impl Reporter {
         if diags.is_empty() {
             return;
         }
+        if diag::on_github_actions() {
+            // Annotations go to standard error (the runner reads both streams), leaving
+            // standard output to `--json` events.
+            let _guard = self.out.lock().expect("output lock");
+            eprint!("{}", diag::render_github(diags));
+        }
         match self.mode {
             Mode::Json => {
                 for d in diags {

@@ -156,6 +156,7 @@ fn print(diags: &[Diagnostic], format: Format) {
         Format::Human => diag::eprint_human(diags, ui::color_stderr()),
         Format::Short => eprint!("{}", diag::render_short(diags)),
         Format::Json => println!("{}", diag::render_json(diags)),
+        Format::Github => print!("{}", diag::render_github(diags)),
     }
 }
 

@@ -15,6 +15,7 @@ mod layout;
 mod pdf;
 mod pipeline;
 mod profiles;
+mod release;
 mod reliability;
 mod scripts;
 mod spanish;
