@@ -239,3 +239,17 @@ fn templates_export_counts_kept_files_in_words() {
     );
     assert_eq!(std::fs::read_to_string(&kept).unwrap(), "mine");
 }
+
+#[test]
+fn check_annotates_for_github_actions() {
+    let tmp = fixture(Some("unknown-field"));
+    let o = run(tmp.path(), &["check", "demo", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "::error file=demo/findings.yaml,line=2,col=5,endLine=2,endColumn=5,title=deca::missing required field `title` in `findings[0]`%0Ahint: add `title:` to this mapping\n\
+         ::error file=demo/findings.yaml,line=5,col=5,endLine=5,endColumn=10,title=deca::unknown field `titel` in `findings[0]`%0Ahint: did you mean `title`?\n\
+         demo: invalid: 2 errors\n"
+    );
+    assert_eq!(stderr(&o), "");
+}
