@@ -14,6 +14,7 @@ mod ir;
 mod layout;
 mod pdf;
 mod pipeline;
+mod preview;
 mod profiles;
 mod release;
 mod reliability;
