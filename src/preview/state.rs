@@ -179,3 +179,26 @@ impl State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_not_changes() {
+        assert!(relevant(Path::new("data/peru/findings.yaml")));
+        assert!(relevant(Path::new("data/templates/typst/onepager.typ")));
+        assert!(relevant(Path::new("deca.toml")));
+        assert!(!relevant(Path::new("data/peru/.findings.yaml.swp")));
+        assert!(!relevant(Path::new("data/peru/findings.yaml~")));
+        assert!(!relevant(Path::new("output/manifest.json")));
+    }
+
+    #[test]
+    fn a_page_map_belongs_to_an_assessment_and_language() {
+        assert_eq!(
+            map_key(&DocId("peru/es/onepager-rural-access".into())),
+            "peru/es"
+        );
+    }
+}
