@@ -233,11 +233,8 @@ impl Session {
                         assessment: p.assessment.name.clone(),
                         lang: lang.clone(),
                         kind: target.kind.name(),
-                        title: if doc.meta.kicker.is_empty() {
-                            doc.meta.title.clone()
-                        } else {
-                            format!("{}: {}", doc.meta.kicker, doc.meta.title)
-                        },
+                        // "Brief: Public integrity", as a reader's title bar shows it.
+                        title: doc.meta.title.clone(),
                     });
                 }
             }
