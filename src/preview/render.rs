@@ -112,12 +112,10 @@ impl Session {
     pub fn load(args: &BuildArgs) -> Result<Session, Vec<Diagnostic>> {
         let dirs = crate::source::assessment_dirs(&args.dir).map_err(|d| vec![d])?;
         let reference_bytes = match &args.reference_docx {
-            Some(path) => Some(std::fs::read(path).map_err(|e| {
-                vec![
-                    Diagnostic::error(format!("failed to read the reference document ({e})"))
-                        .in_file(path),
-                ]
-            })?),
+            Some(path) => Some(
+                crate::input::read(path, None, crate::render::docx::reference::MAX_TOTAL_BYTES)
+                    .map_err(|e| vec![e.diagnostic(path, "the reference document", "")])?,
+            ),
             None => None,
         };
         let mut errors = Vec::new();

@@ -140,17 +140,15 @@ pub fn discover_parsed() -> Result<Option<Project>, Vec<Diagnostic>> {
 /// types and unknown keys are errors here.
 pub fn parse(path: &Path, base: &Path) -> Result<Project, Vec<Diagnostic>> {
     let shown = base.join(FILE_NAME);
-    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_BYTES);
-    if too_big {
-        return Err(vec![
-            Diagnostic::error(format!(
-                "the project file is too large (the limit is {MAX_BYTES} bytes)"
-            ))
-            .in_file(&shown),
-        ]);
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Diagnostic::error(format!("failed to read the project file ({e})")).in_file(&shown)]
+    // Bounded and regular files only, like every input: a FIFO named deca.toml cannot hang us.
+    let bytes = crate::input::read(path, None, MAX_BYTES)
+        .map_err(|e| vec![e.diagnostic(&shown, "the project file", "")])?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        vec![
+            Diagnostic::error("the project file is not valid UTF-8")
+                .in_file(&shown)
+                .hint("save deca.toml as UTF-8"),
+        ]
     })?;
     let file = SourceFile::new(&shown, text);
     let settings: Settings = toml::from_str(&file.text).map_err(|e| {
