@@ -3,15 +3,22 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::diag;
 pub use crate::edition::{Kind, OutputFormat, Paper, PdfStandard};
+
+/// The Typst version deca embeds; Cargo.toml pins it, and a unit test keeps the two in step.
+pub const TYPST_VERSION: &str = "0.15.1";
+
+/// What `deca --version` prints after the name.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (typst 0.15.1)");
 
 /// Turns a Digital Ecosystem Country Assessment written as YAML into finished documents:
 /// the full report, a brief per priority, a one-page summary per recommendation and an
 /// overview, as PDF and DOCX, in every language of the assessment.
 #[derive(Debug, Parser)]
-#[command(name = "deca", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "deca", version = VERSION, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -32,15 +39,18 @@ pub enum Command {
     Templates(TemplatesCommand),
     /// Create a new assessment folder with placeholder content that passes `check`.
     Init(InitArgs),
-    /// Print shell completions.
+    /// Serve a live preview of the documents in a browser, updated on every save.
+    Preview(PreviewArgs),
+    /// Print the shell script that completes commands, flags, ids and languages.
     Completions(CompletionsArgs),
-    /// Print the man page (roff) to standard output.
-    Man,
+    /// Write a man page per command (roff) into a folder.
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// An assessment folder, or a folder of assessment folders.
+    /// An assessment folder, or a folder of assessment folders (default: `data` in deca.toml, else
+    /// `data`). deca.toml, when found, is checked too.
     #[arg(default_value = "data")]
     pub dir: PathBuf,
     /// How problems are printed.
@@ -77,13 +87,13 @@ pub struct BuildArgs {
     #[arg(long = "kind", value_enum)]
     pub kinds: Vec<Kind>,
     /// Only the brief for this priority id (implies --kind brief unless kinds are given).
-    #[arg(long)]
+    #[arg(long, add = ArgValueCompleter::new(crate::commands::complete::priorities))]
     pub priority: Vec<String>,
     /// Only the one-pager for this recommendation id (implies --kind onepager unless kinds are given).
-    #[arg(long)]
+    #[arg(long, add = ArgValueCompleter::new(crate::commands::complete::recommendations))]
     pub recommendation: Vec<String>,
     /// Only these languages (repeatable), e.g. `es`.
-    #[arg(long = "lang")]
+    #[arg(long = "lang", add = ArgValueCompleter::new(crate::commands::complete::languages))]
     pub langs: Vec<String>,
     /// Only these formats (repeatable).
     #[arg(long = "format", value_enum)]
@@ -135,6 +145,9 @@ pub struct BuildArgs {
     /// output folder holds exactly this run's documents.
     #[arg(long)]
     pub clean: bool,
+    /// A named edition from deca.toml's `[profile.NAME]`; flags given here override it.
+    #[arg(long, add = ArgValueCompleter::new(crate::commands::complete::profiles))]
+    pub profile: Option<String>,
     /// Set by `deca watch`: the output folder is locked only while publishing.
     #[arg(skip)]
     pub watching: bool,
@@ -142,7 +155,8 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// Folder to write the schemas to; without it, the assessment schema is printed.
+    /// Folder to write the schemas to (the data files' and deca.toml's); without it, the
+    /// assessment schema is printed.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Print the field reference as Markdown instead (the README's data format section).
@@ -190,8 +204,41 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// The port to listen on (on 127.0.0.1); 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The folder to write deca.1, deca-build.1 and the others to.
+    #[arg(default_value = "man")]
+    pub dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_typst_version_is_the_one_built_in() {
+        let lock = include_str!("../Cargo.lock");
+        let at = lock
+            .find("name = \"typst\"\nversion = \"")
+            .expect("Cargo.lock lists typst");
+        let version = lock[at..].lines().nth(1).unwrap();
+        assert_eq!(version, format!("version = \"{}\"", super::TYPST_VERSION));
+        assert!(super::VERSION.ends_with(&format!("(typst {})", super::TYPST_VERSION)));
+    }
 }

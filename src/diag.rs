@@ -225,6 +225,9 @@ pub enum Format {
     Short,
     /// A JSON array of diagnostics, for CI.
     Json,
+    /// GitHub Actions annotations (`::error file=…,line=…,col=…::message`), shown on the
+    /// pull request's diff.
+    Github,
 }
 
 /// One line per problem, like a compiler's short format.
@@ -245,6 +248,58 @@ pub fn render_short(diags: &[Diagnostic]) -> String {
         s.push('\n');
     }
     s
+}
+
+/// GitHub Actions workflow commands, one line per problem: `::error file=F,line=L,col=C,
+/// endLine=…,endColumn=…,title=deca::message`, the hint on a second line of the message.
+pub fn render_github(diags: &[Diagnostic]) -> String {
+    // The escapes GitHub's runner undoes: `%`, CR and LF everywhere, and `:` and `,` in
+    // properties, which would otherwise end them.
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let mut out = String::new();
+    for d in diags {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = Vec::new();
+        if let Some(path) = d.path() {
+            props.push(format!(
+                "file={}",
+                property(&path.display().to_string().replace('\\', "/"))
+            ));
+        }
+        if let Some(loc) = &d.location {
+            let (line, col) = loc.line_col();
+            let (end_line, end_col) = loc.file.line_col(loc.end);
+            props.push(format!("line={line},col={col}"));
+            props.push(format!("endLine={end_line},endColumn={end_col}"));
+        }
+        props.push("title=deca".to_string());
+        let mut message = d.message.clone();
+        if let Some(h) = &d.hint {
+            message.push_str(&format!("\nhint: {h}"));
+        }
+        out.push_str(&format!(
+            "::{command} {}::{}\n",
+            props.join(","),
+            data(&message)
+        ));
+    }
+    out
+}
+
+/// Whether to annotate for GitHub Actions without being asked: its runner sets
+/// `GITHUB_ACTIONS=true` in every step.
+pub fn on_github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
 /// The JSON form of one diagnostic, also used by `deca build --json` events.
@@ -424,6 +479,23 @@ mod tests {
         let y = f.text.find('y').unwrap();
         assert_eq!(f.line_col(y), (2, 5));
         assert_eq!(f.offset_of(2, 5), y);
+    }
+
+    #[test]
+    fn github_annotations_escape_what_would_end_them() {
+        let f = SourceFile::new("data/x.yaml", "a: 1\nb: 2\n");
+        let d = Diagnostic::error("100% wrong, really: yes")
+            .at(Location::new(&f, 5, 6))
+            .hint("remove it");
+        assert_eq!(
+            render_github(&[d]),
+            "::error file=data/x.yaml,line=2,col=1,endLine=2,endColumn=2,title=deca::100%25 wrong, really: yes%0Ahint: remove it\n"
+        );
+        let w = Diagnostic::warning("no place").in_file("a,b:c.yaml");
+        assert_eq!(
+            render_github(&[w]),
+            "::warning file=a%2Cb%3Ac.yaml,title=deca::no place\n"
+        );
     }
 
     #[test]

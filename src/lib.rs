@@ -23,6 +23,8 @@ pub mod input;
 pub mod ir;
 pub mod model;
 pub mod plan;
+pub mod preview;
+pub mod project;
 pub mod render;
 pub mod source;
 pub mod suggest;

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
     // Like other Unix tools, end quietly when the reader of our output goes away
@@ -12,6 +12,12 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = deca::cli::Cli::parse();
-    ExitCode::from(deca::commands::run(cli))
+    // A shell asking for completions (COMPLETE=bash deca -- ...) is answered and exits here.
+    clap_complete::CompleteEnv::with_factory(deca::cli::Cli::command).complete();
+    let matches = deca::cli::Cli::command().get_matches();
+    let cli = match deca::cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    ExitCode::from(deca::commands::run(cli, &matches))
 }

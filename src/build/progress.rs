@@ -101,7 +101,10 @@ impl Reporter {
                 bar.enable_steady_tick(std::time::Duration::from_millis(120));
                 self.bar = Some(bar);
             }
-            Mode::Lines => self.line(&format!("building {total} documents")),
+            Mode::Lines => self.line(&format!(
+                "building {total} document{}",
+                if total == 1 { "" } else { "s" }
+            )),
             Mode::Quiet => {}
         }
     }
@@ -159,6 +162,12 @@ impl Reporter {
         if diags.is_empty() {
             return;
         }
+        if diag::on_github_actions() {
+            // Annotations go to standard error (the runner reads both streams), leaving
+            // standard output to `--json` events.
+            let _guard = self.out.lock().expect("output lock");
+            eprint!("{}", diag::render_github(diags));
+        }
         match self.mode {
             Mode::Json => {
                 for d in diags {
@@ -207,7 +216,8 @@ impl Reporter {
             Mode::Bar | Mode::Lines => {
                 if ok {
                     self.line(&format!(
-                        "built {written} documents in {secs:.1} s into {out_dir} ({warnings} warning{})",
+                        "built {written} document{} in {secs:.1} s into {out_dir} ({warnings} warning{})",
+                        if written == 1 { "" } else { "s" },
                         if warnings == 1 { "" } else { "s" }
                     ));
                 } else {

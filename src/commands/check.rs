@@ -41,7 +41,8 @@ struct Coverage {
     percent: f64,
 }
 
-pub fn run(args: &CheckArgs) -> u8 {
+/// `project` is what checking deca.toml found, when there is one.
+pub fn run(args: &CheckArgs, project: Option<crate::project::Checked>) -> u8 {
     let (dirs, mut all) = match crate::source::discover(&args.dir) {
         Ok(d) => (d.dirs, d.warnings),
         Err(d) => {
@@ -118,7 +119,12 @@ pub fn run(args: &CheckArgs) -> u8 {
         });
         all.extend(diags);
     }
-    let failed = reports.iter().any(|r| !r.valid);
+    let mut failed = reports.iter().any(|r| !r.valid);
+    if let Some(p) = project {
+        failed |= p.diagnostics.iter().any(Diagnostic::is_error);
+        summary = p.summary.unwrap_or_default() + &summary;
+        all.splice(0..0, p.diagnostics);
+    }
     match args.format {
         Format::Json => {
             #[derive(Serialize)]
@@ -178,6 +184,7 @@ fn print(diags: &[Diagnostic], format: Format) {
         Format::Human => diag::eprint_human(diags, ui::color_stderr()),
         Format::Short => eprint!("{}", diag::render_short(diags)),
         Format::Json => println!("{}", diag::render_json(diags)),
+        Format::Github => print!("{}", diag::render_github(diags)),
     }
 }
 

@@ -188,6 +188,23 @@ checks fields as you type, through the schema named on each file's first line.
     ]
 }
 
+/// A folder beside `taken`, named after the country, that does not exist yet (numbered when
+/// the plain name is taken too), so the hint can be followed as written.
+fn free_folder(taken: &Path, country: &str) -> std::path::PathBuf {
+    let parent = taken.parent().unwrap_or(Path::new(""));
+    let stem = match slug(country) {
+        s if s.is_empty() => "assessment".to_string(),
+        s => s,
+    };
+    (1..)
+        .map(|n| match n {
+            1 => parent.join(&stem),
+            n => parent.join(format!("{stem}-{n}")),
+        })
+        .find(|p| !p.exists())
+        .expect("some numbered folder is free")
+}
+
 pub fn run(args: &InitArgs) -> u8 {
     let dir = &args.dir;
     if dir.exists()
@@ -197,8 +214,8 @@ pub fn run(args: &InitArgs) -> u8 {
     {
         eprintln!("error: `{}` exists and is not empty", dir.display());
         eprintln!(
-            "  = hint: choose a new folder, e.g. data/{}",
-            slug(&args.country)
+            "  = hint: choose a new folder, e.g. {}",
+            free_folder(dir, &args.country).display()
         );
         return exit::USAGE;
     }

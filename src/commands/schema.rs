@@ -25,7 +25,12 @@ pub fn run(args: &SchemaArgs) -> u8 {
         eprintln!("error: failed to create `{}` ({e})", out.display());
         return exit::FAILED;
     }
-    for (name, text) in schema::all() {
+    let project =
+        serde_json::to_string_pretty(&crate::project::schema()).expect("schema serializes") + "\n";
+    let files = schema::all()
+        .into_iter()
+        .chain([("deca.schema.json".to_string(), project)]);
+    for (name, text) in files {
         let path = out.join(&name);
         if let Err(e) = crate::atomic::write(&path, text.as_bytes()) {
             eprintln!("error: failed to write `{}` ({e})", path.display());

@@ -68,7 +68,11 @@ pub fn export(args: &TemplatesExportArgs) -> u8 {
         println!("{}", path.display());
     }
     if skipped > 0 {
-        eprintln!("{skipped} file(s) kept as they were");
+        if skipped == 1 {
+            eprintln!("1 file kept as it was");
+        } else {
+            eprintln!("{skipped} files kept as they were");
+        }
     }
     exit::OK
 }

@@ -265,7 +265,12 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
         typed.theme = Some(raw::ThemeFile::default());
     }
 
+    // `.` and `..` have no name of their own: the folder they stand for does.
     let name = dir
+        .canonicalize()
+        .ok()
+        .as_deref()
+        .unwrap_or(dir)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "assessment".to_string());

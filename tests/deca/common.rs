@@ -14,7 +14,10 @@ pub fn root() -> PathBuf {
 /// The `deca` binary under test.
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_deca"));
-    c.env("NO_COLOR", "1").env_remove("SOURCE_DATE_EPOCH");
+    // GitHub's runner sets GITHUB_ACTIONS, which adds annotations to deca's output.
+    c.env("NO_COLOR", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("GITHUB_ACTIONS");
     c
 }
 

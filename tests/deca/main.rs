@@ -5,6 +5,7 @@ mod common;
 
 mod charts;
 mod check;
+mod cli;
 mod docx;
 mod fixture;
 mod hostile;
@@ -14,6 +15,9 @@ mod languages;
 mod layout;
 mod pdf;
 mod pipeline;
+mod preview;
+mod profiles;
+mod release;
 mod reliability;
 mod scripts;
 mod spanish;

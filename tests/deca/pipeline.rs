@@ -378,23 +378,6 @@ fn templates_list_and_export() {
 }
 
 #[test]
-fn completions_and_man_page() {
-    for shell in ["bash", "zsh", "fish"] {
-        let o = run(&root(), &["completions", shell]);
-        assert_eq!(o.status.code(), Some(0));
-        assert!(stdout(&o).contains("build"), "{shell}");
-    }
-    let o = run(&root(), &["man"]);
-    assert_eq!(o.status.code(), Some(0));
-    assert!(
-        stdout(&o).starts_with(".ie"),
-        "{}",
-        &stdout(&o)[..40.min(stdout(&o).len())]
-    );
-    assert!(stdout(&o).contains("deca"));
-}
-
-#[test]
 fn watch_rebuilds_only_what_a_template_change_affects() {
     let tmp = fixture(None);
     let out = tmp.path().join("out");
