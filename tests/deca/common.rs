@@ -291,12 +291,34 @@ pub fn libreoffice_pdf(docx: &Path, out_dir: &Path) -> PathBuf {
     pdf
 }
 
+/// A scratch folder for builds shared by several tests of one run: under cargo's own
+/// temporary folder in `target/`, emptied at the start of each run, so nothing accumulates
+/// in the system's temporary folder.
+pub fn shared_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("deca-{}", std::process::id()))
+        .join(name);
+    // Folders of earlier runs (other process ids) go first.
+    if let Ok(entries) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) {
+        let mine = format!("deca-{}", std::process::id());
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().to_string();
+            if n.starts_with("deca-") && n != mine {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// The bundled Peru assessment built once (all kinds, both languages, both formats) for the
 /// tests that only read outputs. Returns the output folder.
 pub fn peru_build() -> &'static Path {
     static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        let dir = shared_dir("peru");
         let out = dir.join("out");
         let o = run(
             &root(),

@@ -18,7 +18,7 @@ pub fn marenland_dir() -> PathBuf {
 pub fn marenland_build() -> &'static Path {
     static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        let dir = shared_dir("marenland");
         copy_dir(&marenland_dir(), &dir.join("marenland"));
         let out = dir.join("out");
         let o = run(

@@ -114,7 +114,7 @@ impl Edition {
 }
 
 fn build(dir: &Path, name: &str, paper: Paper) -> Edition {
-    let out = tempfile::tempdir().unwrap().keep().join("out");
+    let out = shared_dir(&format!("layout-{name}-{paper:?}")).join("out");
     let paper_flag = match paper {
         Paper::A4 => "a4",
         Paper::Letter => "letter",

@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod docx;
 mod fixture;
+mod golden;
 mod hostile;
 mod inputs;
 mod ir;
