@@ -87,13 +87,13 @@ pub struct BuildArgs {
     #[arg(long = "kind", value_enum)]
     pub kinds: Vec<Kind>,
     /// Only the brief for this priority id (implies --kind brief unless kinds are given).
-    #[arg(long, add = ArgValueCompleter::new(crate::commands::complete::priorities))]
+    #[arg(long, add = ArgValueCompleter::new(crate::complete::priorities))]
     pub priority: Vec<String>,
     /// Only the one-pager for this recommendation id (implies --kind onepager unless kinds are given).
-    #[arg(long, add = ArgValueCompleter::new(crate::commands::complete::recommendations))]
+    #[arg(long, add = ArgValueCompleter::new(crate::complete::recommendations))]
     pub recommendation: Vec<String>,
     /// Only these languages (repeatable), e.g. `es`.
-    #[arg(long = "lang", add = ArgValueCompleter::new(crate::commands::complete::languages))]
+    #[arg(long = "lang", add = ArgValueCompleter::new(crate::complete::languages))]
     pub langs: Vec<String>,
     /// Only these formats (repeatable).
     #[arg(long = "format", value_enum)]
@@ -146,7 +146,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub clean: bool,
     /// A named edition from deca.toml's `[profile.NAME]`; flags given here override it.
-    #[arg(long, add = ArgValueCompleter::new(crate::commands::complete::profiles))]
+    #[arg(long, add = ArgValueCompleter::new(crate::complete::profiles))]
     pub profile: Option<String>,
     /// Set by `deca watch`: the output folder is locked only while publishing.
     #[arg(skip)]

@@ -13,6 +13,7 @@ pub mod atomic;
 pub mod build;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod diag;
 pub mod direction;
 pub mod edition;

@@ -3,9 +3,9 @@
 //! settings from deca.toml and its profiles first (see `project`).
 
 mod check;
-pub mod complete;
 mod init;
 mod man;
+mod profile;
 mod schema;
 mod templates;
 mod watch;
@@ -13,8 +13,9 @@ mod watch;
 use clap::ArgMatches;
 
 use crate::cli::{BuildArgs, Cli, Command};
-use crate::project::{self, Given};
+use crate::project;
 use crate::{diag, exit, ui};
+use profile::Given;
 
 /// Runs a parsed command line. `matches` tells which flags were typed, so deca.toml fills in
 /// only the rest.
@@ -71,7 +72,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> u8 {
         Command::Init(args) => init::run(&args),
         Command::Templates(crate::cli::TemplatesCommand::List(args)) => templates::list(&args),
         Command::Templates(crate::cli::TemplatesCommand::Export(args)) => templates::export(&args),
-        Command::Completions(args) => complete::registration(args.shell),
+        Command::Completions(args) => crate::complete::registration(args.shell),
         Command::Man(args) => man::run(&args),
     }
 }
@@ -85,7 +86,7 @@ fn with_project(args: &mut BuildArgs, given: &ArgMatches) -> Result<(), u8> {
             return Err(exit::FAILED);
         }
     };
-    project::resolve(project.as_ref(), args, given).map_err(|d| {
+    profile::resolve(project.as_ref(), args, given).map_err(|d| {
         diag::eprint_human(&[d], ui::color_stderr());
         exit::USAGE
     })

@@ -5,6 +5,10 @@
 //! into them with source locations (`Spanned`) on every value a later check must point at.
 //! Nothing here is interpreted yet: references, numbering and translations are checked in
 //! `model::validate`.
+//!
+//! The file is longer than 500 lines because it is the whole data format in one place, read top
+//! to bottom like the field reference it generates; splitting it per YAML file would scatter
+//! the types they share (text, images, ids).
 
 use schemars::JsonSchema;
 use serde::Deserialize;

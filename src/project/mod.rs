@@ -17,10 +17,8 @@ use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::suggest;
 
 mod check;
-mod resolve;
 
 pub use check::{Checked, check};
-pub use resolve::{Given, resolve};
 
 /// The project file's name.
 pub const FILE_NAME: &str = "deca.toml";
@@ -28,7 +26,7 @@ pub const FILE_NAME: &str = "deca.toml";
 /// The largest project file read; real ones are a few hundred bytes.
 const MAX_BYTES: u64 = 256 * 1024;
 
-type List = Spanned<Vec<Spanned<String>>>;
+pub type List = Spanned<Vec<Spanned<String>>>;
 
 /// Settings shared by the top level and every profile. Each one mirrors a `deca build` flag.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]

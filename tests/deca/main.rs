@@ -10,6 +10,7 @@ mod docx;
 mod fixture;
 mod golden;
 mod hostile;
+mod house;
 mod inputs;
 mod ir;
 mod languages;

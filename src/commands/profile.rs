@@ -1,12 +1,13 @@
-//! Laying deca.toml under the command line: the file's top level, then `[profile.NAME]`, then
+//! Laying deca.toml under the command line (here, beside the commands, so the project file
+//! itself knows nothing of the command line): the file's top level, then `[profile.NAME]`, then
 //! the flags the user typed, each replacing what came before (lists too, not merged).
 
 use clap::ValueEnum;
 
-use super::{FILE_NAME, List, Project, Settings};
 use crate::cli::BuildArgs;
 use crate::diag::Diagnostic;
 use crate::edition::Paper;
+use crate::project::{FILE_NAME, List, Project, Settings};
 
 /// Which flags the user typed, by clap argument id.
 pub trait Given {
