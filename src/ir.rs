@@ -306,9 +306,6 @@ pub struct Table {
     pub columns: Vec<Column>,
     pub header: Vec<Vec<Inline>>,
     pub rows: Vec<Vec<Vec<Inline>>>,
-    /// A number and title above the table ("Table 1. Recommendations at a glance").
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub caption: Option<Vec<Inline>>,
     /// A line under the table, e.g. a legend for marks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<Vec<Inline>>,
@@ -324,7 +321,7 @@ pub struct Column {
     pub center: bool,
 }
 
-/// A figure: a chart drawn from data, or an image.
+/// A figure: a chart drawn from data, or number tiles.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Figure {
@@ -337,8 +334,6 @@ pub struct Figure {
     /// A comparison of one or two values shown as number tiles rather than drawn.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiles: Vec<KeyFigure>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<Image>,
     /// What the figure shows and its main values, for readers who cannot see it.
     pub alt: String,
     /// "Source: ..." line, set under the figure.

@@ -101,11 +101,6 @@ impl Assessment {
     pub fn location<T>(&self, kind: FileKind, value: &Spanned<T>) -> Option<Location> {
         self.files.get(&kind).map(|f| spanned_location(f, value))
     }
-
-    /// Resolves a text for a language with the default-language fallback.
-    pub fn text<'a>(&'a self, t: &'a Text, lang: &str) -> std::borrow::Cow<'a, str> {
-        t.get(lang, self.default_lang()).0
-    }
 }
 
 /// The location of a spanned value in its file.
@@ -134,7 +129,8 @@ pub struct Loaded {
 pub fn load(dir: &Path, shown: &Path) -> Loaded {
     let mut diags = Vec::new();
     let mut files: BTreeMap<FileKind, Arc<SourceFile>> = BTreeMap::new();
-    let mut trees = BTreeMap::new();
+    // The files whose structure is sound, in order: only they are loaded as typed data.
+    let mut sound: Vec<FileKind> = Vec::new();
 
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -199,7 +195,7 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
                 let ok = problems.iter().all(|d| !d.is_error());
                 diags.extend(problems);
                 if ok {
-                    trees.insert(kind, ());
+                    sound.push(kind);
                 }
             }
             Err(d) => diags.push(d),
@@ -233,7 +229,7 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
 
     // Typed load of every file that passed the structural check.
     let mut typed = validate::Typed::default();
-    for kind in trees.keys() {
+    for kind in &sound {
         let file = &files[kind];
         let result = match kind {
             FileKind::Assessment => source::load_typed(file).map(|v| typed.meta = Some(v)),

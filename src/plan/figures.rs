@@ -156,7 +156,6 @@ impl<'a> Ctx<'a> {
             title: chart.title.clone(),
             chart: tiles.is_empty().then(|| Box::new(chart)),
             tiles,
-            image: None,
             alt,
             source,
             note: ind.note.as_ref().map(|n| self.t(&n.value)),

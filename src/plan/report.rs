@@ -259,7 +259,6 @@ pub fn glance(ctx: &Ctx, detail: bool) -> Table {
         columns,
         header,
         rows,
-        caption: None,
         note: Some(vec![Inline::text(format!(
             "{mark} {} {legend}",
             ctx.label("serves-priority")

@@ -1,4 +1,4 @@
-//! Plan tests on a small in-memory assessment are in tests/; here, the pure helpers.
+//! Unit tests of the plan's pure helpers. Whole documents are planned from real data in tests/deca/ir.rs (the model's page decisions, figure placement) and tests/deca/golden.rs (every kind against its golden file).
 
 use super::*;
 

@@ -56,8 +56,8 @@ fn blocks(bs: &mut [Block], q: &[String; 4]) {
                 for cell in t.header.iter_mut().chain(t.rows.iter_mut().flatten()) {
                     inlines(cell, q);
                 }
-                for c in [&mut t.caption, &mut t.note].into_iter().flatten() {
-                    inlines(c, q);
+                if let Some(n) = &mut t.note {
+                    inlines(n, q);
                 }
             }
             Block::Figure(f) => figure(f, q),

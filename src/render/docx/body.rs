@@ -524,10 +524,6 @@ impl<'a> Writer<'a> {
             .collect();
         let cell_style = self.style("TableText");
         let center = |c: usize| t.columns.get(c).is_some_and(|col| col.center);
-        if let Some(c) = &t.caption {
-            let p = self.para("Caption", c)?;
-            out.push(Item::p(p.keep_next(true)));
-        }
         let mut trs = Vec::new();
         let mut head = Vec::new();
         for (c, h) in t.header.iter().enumerate() {
@@ -619,15 +615,14 @@ impl<'a> Writer<'a> {
         ];
         let cap = self.para("Caption", &caption)?.keep_next(true);
         out.push(Item::p(cap));
-        let png = match (&f.chart, &f.image) {
-            (Some(ch), _) => {
+        let png = match &f.chart {
+            Some(ch) => {
                 let mut shell = serde_json::to_value(self.doc).expect("IR serializes");
                 shell["blocks"] = serde_json::json!([]);
                 shell["chart"] = serde_json::to_value(ch).expect("chart serializes");
                 Some(self.backend.chart_png(&shell, self.assets)?)
             }
-            (None, Some(img)) => Some(self.backend.image_png(self.doc, &img.path, self.assets)?),
-            (None, None) => None,
+            None => None,
         };
         let fig = self.style("Figure");
         let mut p = Paragraph::new().style(fig);
