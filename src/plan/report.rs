@@ -31,10 +31,10 @@ pub fn build(ctx: &Ctx) -> crate::ir::Document {
             .map(|f| vec![ctx.finding_ref(f)])
             .collect(),
     ));
-    b.push(heading(
-        2,
+    // The recommendations at a glance: a page of its own, the table whole.
+    b.push(chapter(
         ctx.label("recommendations-overview"),
-        Some("recommendations-at-a-glance".into()),
+        "recommendations-at-a-glance",
     ));
     b.push(Block::Table(glance(ctx, false)));
 
@@ -204,7 +204,7 @@ pub fn glance(ctx: &Ctx, detail: bool) -> Table {
             center: false,
         },
         Column {
-            width: 2.2,
+            width: 2.8,
             center: false,
         },
     ];
