@@ -122,6 +122,9 @@ pub struct RunningHeader {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct RunningFooter {
+    /// Whether the document has a running footer (one-page documents close with their small
+    /// print instead).
+    pub visible: bool,
     /// Text on the leading side, e.g. the date.
     pub left: String,
     /// "Page X of Y" on the trailing side.

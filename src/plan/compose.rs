@@ -80,11 +80,12 @@ impl Ctx<'_> {
             }
         };
         let wide = (width - margin.left - margin.right - text_width).max(0.0);
-        let assessment = self.t(&m.title.value);
+        // Running lines stay short: they are page furniture, which readers skip, and a long
+        // line of words there reads as prose hidden from assistive technology.
         let header = match kind {
             Kind::Report => RunningHeader {
                 visible: true,
-                left: assessment.clone(),
+                left: String::new(),
                 right: None,
                 chapter: true,
                 from_page: 2,
@@ -94,7 +95,7 @@ impl Ctx<'_> {
                 visible: true,
                 // The brief's title, set by its plan.
                 left: String::new(),
-                right: Some(assessment.clone()),
+                right: Some(self.t(&m.country.value)),
                 chapter: false,
                 from_page: 2,
                 skip_chapter_openers: false,
@@ -109,10 +110,8 @@ impl Ctx<'_> {
             },
         };
         let footer = RunningFooter {
-            left: match kind {
-                Kind::Report => date,
-                _ => format!("{assessment} · {date}"),
-            },
+            visible: !kind.is_one_page(),
+            left: date,
             page_numbers: !kind.is_one_page(),
             from_page: if kind == Kind::Report { 2 } else { 1 },
         };

@@ -451,7 +451,7 @@ pub fn assert_parity(docx: &Path, pdf: &Path) {
 }
 
 /// Drops running headers and footers: a page's first or last line whose shape (digits aside)
-/// is the first or last line of at least half the pages.
+/// is the first or last line of another page too (page 1 opens with a cover or title band).
 pub fn without_running_lines(text: &str) -> String {
     let pages: Vec<Vec<&str>> = text
         .split('\u{c}')
@@ -472,20 +472,29 @@ pub fn without_running_lines(text: &str) -> String {
         s
     };
     let mut edges: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for p in &pages {
-        for l in [p.first(), p.last()].into_iter().flatten() {
-            *edges.entry(shape(l)).or_default() += 1;
+    // Page 1's lines are a cover's or a title band's, never furniture.
+    for p in pages.iter().skip(1) {
+        // A page of one line counts it once.
+        let mut on_page: Vec<String> = [p.first(), p.last()]
+            .into_iter()
+            .flatten()
+            .map(|l| shape(l))
+            .collect();
+        on_page.dedup();
+        for key in on_page {
+            *edges.entry(key).or_default() += 1;
         }
     }
-    // Furniture repeats on most pages; a line that opens only the cover and the back cover
-    // (an organisation's name) is content.
-    let least = (pages.len() / 2).max(2);
-    let running = |l: &&str| edges.get(&shape(l)).is_some_and(|n| *n >= least);
+    // Furniture repeats: a chapter's running header on its pages, the footer on all. A
+    // chapter's title opens its first page and then heads the pages that follow: the first
+    // time a repeated first line appears, it is the heading itself, and stays.
+    let running = |l: &&str| edges.get(&shape(l)).is_some_and(|n| *n >= 2);
+    let mut seen_first: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out = String::new();
     for (n, p) in pages.iter().enumerate() {
         let mut lines: Vec<&str> = p.clone();
         // Page 1 opens with a cover or a title band, never a running header.
-        while n > 0 && lines.first().is_some_and(&running) {
+        while n > 0 && lines.first().is_some_and(&running) && !seen_first.insert(shape(lines[0])) {
             lines.remove(0);
         }
         while lines.last().is_some_and(&running) {
