@@ -333,3 +333,46 @@ fn long_content_shrinks_to_fit_on_one_page() {
     assert_eq!(o.status.code(), Some(0));
     assert!(manifest(&out)["artifacts"][0].get("text-scale").is_none());
 }
+
+/// Runs the PDF/UA checkers readers' tools rely on (pdfua's machine checks and outloud's
+/// PDF/UA-1 and WCAG rules) on every PDF of a build: none may report an error.
+fn assert_accessible(out: &std::path::Path) {
+    let pdfs: Vec<String> = manifest(out)["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["format"] == "pdf")
+        .map(|a| out.join(a["path"].as_str().unwrap()).display().to_string())
+        .collect();
+    for pdf in &pdfs {
+        let o = std::process::Command::new("pdfua")
+            .args(["check", pdf])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains("result: PASS"),
+            "pdfua on {pdf}:\n{text}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = std::process::Command::new("outloud")
+        .args(["--quiet", "--fail-on", "error"])
+        .args(&pdfs)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "outloud reports errors:\n{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+#[test]
+fn accessibility_checkers_find_no_errors_in_either_assessment() {
+    if !have(&["pdfua", "outloud"]) {
+        return;
+    }
+    assert_accessible(peru_build());
+    assert_accessible(crate::fixture::marenland_build());
+}
