@@ -105,14 +105,18 @@ pub fn registration(shell: clap_complete::Shell) -> u8 {
     let name = shell.to_string();
     let shells = clap_complete::env::Shells::builtins();
     let Some(completer) = shells.completer(&name) else {
-        eprintln!("error: failed to complete for {name} (no dynamic completion for this shell)");
+        crate::diag::report(&[crate::diag::Diagnostic::error(format!(
+            "failed to complete for {name} (no dynamic completion for this shell)"
+        ))]);
         return crate::exit::USAGE;
     };
     let mut out = std::io::stdout().lock();
     match completer.write_registration("COMPLETE", "deca", "deca", "deca", &mut out) {
         Ok(()) => crate::exit::OK,
         Err(e) => {
-            eprintln!("error: failed to write the completion script ({e})");
+            crate::diag::report(&[crate::diag::Diagnostic::error(format!(
+                "failed to write the completion script ({e})"
+            ))]);
             crate::exit::FAILED
         }
     }

@@ -1,6 +1,7 @@
 //! `deca init DIR --country NAME`: a new assessment folder with placeholder content that passes
 //! `deca check`, schema modelines for editors, and a README for its authors.
 
+use crate::diag::{Diagnostic, report};
 use std::path::Path;
 
 use crate::cli::InitArgs;
@@ -212,15 +213,18 @@ pub fn run(args: &InitArgs) -> u8 {
             .map(|mut d| d.next().is_some())
             .unwrap_or(true)
     {
-        eprintln!("error: `{}` exists and is not empty", dir.display());
-        eprintln!(
-            "  = hint: choose a new folder, e.g. {}",
-            free_folder(dir, &args.country).display()
-        );
+        report(&[
+            Diagnostic::error(format!("`{}` exists and is not empty", dir.display())).hint(
+                format!(
+                    "choose a new folder, e.g. {}",
+                    free_folder(dir, &args.country).display()
+                ),
+            ),
+        ]);
         return exit::USAGE;
     }
     if args.country.trim().is_empty() {
-        eprintln!("error: --country must not be empty");
+        report(&[Diagnostic::error("--country must not be empty")]);
         return exit::USAGE;
     }
     let today = time::OffsetDateTime::now_utc().date();
@@ -234,10 +238,10 @@ pub fn run(args: &InitArgs) -> u8 {
     for (name, text) in files(&args.country, &date) {
         let text = text.replace("THIS_FOLDER", &shown);
         if let Err(e) = crate::atomic::write(&dir.join(name), text.as_bytes()) {
-            eprintln!(
-                "error: failed to write `{}` ({e})",
+            report(&[Diagnostic::error(format!(
+                "failed to write `{}` ({e})",
                 dir.join(name).display()
-            );
+            ))]);
             return exit::FAILED;
         }
     }
@@ -248,7 +252,10 @@ pub fn run(args: &InitArgs) -> u8 {
         if !path.exists()
             && let Err(e) = crate::atomic::write(&path, text.as_bytes())
         {
-            eprintln!("error: failed to write `{}` ({e})", path.display());
+            report(&[Diagnostic::error(format!(
+                "failed to write `{}` ({e})",
+                path.display()
+            ))]);
             return exit::FAILED;
         }
     }

@@ -1,6 +1,7 @@
 //! `deca man [DIR]`: one man page per command (deca.1, deca-build.1, deca-templates-list.1...),
 //! each naming the pages it refers to, so `man deca-build` works once DIR is on MANPATH.
 
+use crate::diag::{Diagnostic, report};
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ManArgs};
@@ -58,14 +59,19 @@ pub fn run(args: &ManArgs) -> u8 {
     let pages = match pages() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: failed to render the man pages ({e})");
+            report(&[Diagnostic::error(format!(
+                "failed to render the man pages ({e})"
+            ))]);
             return exit::FAILED;
         }
     };
     for (name, text) in &pages {
         let path = args.dir.join(name);
         if let Err(e) = crate::atomic::write(&path, text) {
-            eprintln!("error: failed to write `{}` ({e})", path.display());
+            report(&[Diagnostic::error(format!(
+                "failed to write `{}` ({e})",
+                path.display()
+            ))]);
             return exit::FAILED;
         }
         println!("{}", crate::ui::shown(&path).display());

@@ -2,6 +2,7 @@
 //! the document model templates receive (`--ir`).
 
 use crate::cli::SchemaArgs;
+use crate::diag::{Diagnostic, report};
 use crate::exit;
 use crate::model::schema::{self, FileKind};
 
@@ -22,7 +23,10 @@ pub fn run(args: &SchemaArgs) -> u8 {
         return exit::OK;
     };
     if let Err(e) = std::fs::create_dir_all(out) {
-        eprintln!("error: failed to create `{}` ({e})", out.display());
+        report(&[Diagnostic::error(format!(
+            "failed to create `{}` ({e})",
+            out.display()
+        ))]);
         return exit::FAILED;
     }
     let project =
@@ -33,7 +37,10 @@ pub fn run(args: &SchemaArgs) -> u8 {
     for (name, text) in files {
         let path = out.join(&name);
         if let Err(e) = crate::atomic::write(&path, text.as_bytes()) {
-            eprintln!("error: failed to write `{}` ({e})", path.display());
+            report(&[Diagnostic::error(format!(
+                "failed to write `{}` ({e})",
+                path.display()
+            ))]);
             return exit::FAILED;
         }
         println!("{}", path.display());

@@ -3,6 +3,7 @@
 
 use crate::cli::{TemplatesExportArgs, TemplatesListArgs};
 use crate::diag;
+use crate::diag::{Diagnostic, report};
 use crate::templates::{self, Origin, TemplateSet};
 use crate::{exit, ui};
 
@@ -62,7 +63,10 @@ pub fn export(args: &TemplatesExportArgs) -> u8 {
             continue;
         }
         if let Err(e) = crate::atomic::write(&path, &bytes) {
-            eprintln!("error: failed to write `{}` ({e})", path.display());
+            report(&[Diagnostic::error(format!(
+                "failed to write `{}` ({e})",
+                path.display()
+            ))]);
             return exit::FAILED;
         }
         println!("{}", path.display());

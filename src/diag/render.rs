@@ -160,6 +160,12 @@ pub fn render_plain(diags: &[Diagnostic]) -> String {
 }
 
 /// Prints diagnostics for people on standard error, coloured when `color` is set.
+/// Prints diagnostics to standard error for a person, in colour on a terminal (unless
+/// NO_COLOR): the one way commands report a problem.
+pub fn report(diags: &[Diagnostic]) {
+    eprint_human(diags, crate::ui::color_stderr());
+}
+
 pub fn eprint_human(diags: &[Diagnostic], color: bool) {
     use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
     use codespan_reporting::term::{Styles, StylesWriter};

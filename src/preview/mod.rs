@@ -12,6 +12,7 @@ mod page;
 mod render;
 mod state;
 
+use crate::diag::{Diagnostic, report};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,15 +29,17 @@ pub fn run(args: &PreviewArgs) -> u8 {
     let server = match tiny_http::Server::http(("127.0.0.1", args.port)) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: failed to listen on 127.0.0.1:{} ({e})", args.port);
+            let mut d =
+                Diagnostic::error(format!("failed to listen on 127.0.0.1:{} ({e})", args.port));
             if args.port != 0 {
-                eprintln!("  = hint: leave out --port to take a free one");
+                d = d.hint("leave out --port to take a free one");
             }
+            report(&[d]);
             return exit::FAILED;
         }
     };
     let Some(port) = server.server_addr().to_ip().map(|a| a.port()) else {
-        eprintln!("error: failed to learn the preview's port");
+        report(&[Diagnostic::error("failed to learn the preview's port")]);
         return exit::FAILED;
     };
     let state = Arc::new(State::new(args.build.clone()));
@@ -54,7 +57,7 @@ pub fn run(args: &PreviewArgs) -> u8 {
         }) {
             Ok(w) => w,
             Err(e) => {
-                eprintln!("error: failed to watch files ({e})");
+                report(&[Diagnostic::error(format!("failed to watch files ({e})"))]);
                 return exit::FAILED;
             }
         };
@@ -62,7 +65,10 @@ pub fn run(args: &PreviewArgs) -> u8 {
         if path.exists()
             && let Err(e) = watcher.watch(&path, RecursiveMode::Recursive)
         {
-            eprintln!("error: failed to watch `{}` ({e})", path.display());
+            report(&[Diagnostic::error(format!(
+                "failed to watch `{}` ({e})",
+                path.display()
+            ))]);
             return exit::FAILED;
         }
     }
@@ -81,7 +87,9 @@ pub fn run(args: &PreviewArgs) -> u8 {
     if args.open
         && let Err(e) = open::that_detached(&url)
     {
-        eprintln!("warning: failed to open a browser ({e}); open {url} yourself");
+        report(&[Diagnostic::warning(format!(
+            "failed to open a browser ({e}); open {url} yourself"
+        ))]);
     }
     for request in server.incoming_requests() {
         let state = state.clone();

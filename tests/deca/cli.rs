@@ -213,7 +213,7 @@ fn init_into_a_taken_folder_suggests_a_free_one() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "error: `data/testland` exists and is not empty\n  = hint: choose a new folder, e.g. data/testland-2\n"
+        "error: `data/testland` exists and is not empty\n = hint: choose a new folder, e.g. data/testland-2\n\n"
     );
     // The suggestion works as written.
     let o = run(
