@@ -91,7 +91,7 @@ fn dict_at(text: &str, from: usize) -> Option<&str> {
 
 /// The raw value after a key at the top level of a dictionary, up to the next key.
 fn value<'a>(dict: &'a str, key: &str) -> Option<&'a str> {
-    let at = dict.find(&format!("{key}"))? + key.len();
+    let at = dict.find(key)? + key.len();
     let rest = &dict[at..];
     // The value runs to the next top-level name (a `/` outside brackets and strings).
     let bytes = rest.as_bytes();
