@@ -5,9 +5,12 @@
 //! Each paragraph's text is joined, placeholders are found in the joined text, and the value
 //! is written into the first text node the placeholder touches while the others give up their
 //! share; the runs' formatting stays. `{{page}}` and `{{pages}}` become PAGE and NUMPAGES
-//! fields, so "Page {{page}} of {{pages}}" keeps counting in Word.
+//! fields, so "Page {{page}} of {{pages}}" keeps counting in Word, and `{{chapter}}` a
+//! STYLEREF field to the chapter (Heading 1) the page is in.
 
 use std::collections::BTreeMap;
+
+use crate::ir::Document;
 
 use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
@@ -15,6 +18,74 @@ use quick_xml::{Reader, Writer};
 /// Private-use markers that survive XML escaping and mark where a field goes.
 const FIELD_OPEN: char = '\u{E000}';
 const FIELD_CLOSE: char = '\u{E001}';
+
+/// The fields placeholders stand for, by name.
+const FIELDS: &[(&str, &str)] = &[
+    ("page", "PAGE"),
+    ("pages", "NUMPAGES"),
+    ("chapter", "STYLEREF \"heading 1\""),
+];
+
+fn field_marker(instr: &str) -> String {
+    format!("{FIELD_OPEN}{instr}{FIELD_CLOSE}")
+}
+
+/// Values for `{{placeholders}}`, by name. `{{page}}`, `{{pages}}` and `{{chapter}}` are
+/// fields; a value may hold them.
+pub fn values(doc: &Document) -> BTreeMap<String, String> {
+    let m = &doc.meta;
+    let f = &doc.front;
+    let page = &doc.page;
+    // A one-page document carries no page count, as in the PDF.
+    let page_x_of_y = if doc.kind.is_one_page() || !page.footer.page_numbers {
+        String::new()
+    } else {
+        doc.labels
+            .get("page-x-of-y")
+            .cloned()
+            .unwrap_or_else(|| "{page} / {total}".into())
+            .replace("{page}", "{{page}}")
+            .replace("{total}", "{{pages}}")
+    };
+    let left = if page.header.left.is_empty() {
+        m.title.clone()
+    } else {
+        page.header.left.clone()
+    };
+    let right = match (&page.header.right, page.header.chapter) {
+        (Some(r), _) => r.clone(),
+        (None, true) => "{{chapter}}".to_string(),
+        (None, false) => String::new(),
+    };
+    BTreeMap::from([
+        ("title".into(), m.assessment.clone()),
+        ("assessment".into(), m.assessment.clone()),
+        ("document".into(), m.title.clone()),
+        ("document-title".into(), f.title.clone()),
+        ("country".into(), m.country.clone()),
+        ("date".into(), m.date.clone()),
+        (
+            "organization".into(),
+            m.organization.clone().unwrap_or_default(),
+        ),
+        ("author".into(), m.author.clone()),
+        ("lang".into(), doc.lang.clone()),
+        ("kind".into(), f.kicker.clone()),
+        ("page-x-of-y".into(), page_x_of_y),
+        ("header-left".into(), left),
+        ("header-right".into(), right),
+        ("footer".into(), page.footer.left.clone()),
+    ])
+}
+
+/// Every known placeholder, for the error about an unknown one.
+pub fn known(doc: &Document) -> Vec<String> {
+    let mut names: Vec<String> = values(doc).into_keys().collect();
+    names.extend(FIELDS.iter().map(|(n, _)| n.to_string()));
+    names.push("content".to_string());
+    names.sort();
+    names
+}
 
 /// A placeholder that is not known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,15 +129,19 @@ pub fn fill(xml: &str, values: &BTreeMap<String, String>) -> Result<String, Unkn
         }
         // Right to left, so earlier offsets stay valid.
         for (start, end, name) in found.into_iter().rev() {
-            let value = match name.as_str() {
-                "page" => format!("{FIELD_OPEN}PAGE{FIELD_CLOSE}"),
-                "pages" => format!("{FIELD_OPEN}NUMPAGES{FIELD_CLOSE}"),
-                n => values
-                    .get(n)
-                    .ok_or_else(|| Unknown(n.to_string()))?
-                    // A value may itself hold the page fields ("Page {{page}} of {{pages}}").
-                    .replace("{{page}}", &format!("{FIELD_OPEN}PAGE{FIELD_CLOSE}"))
-                    .replace("{{pages}}", &format!("{FIELD_OPEN}NUMPAGES{FIELD_CLOSE}")),
+            let value = match FIELDS.iter().find(|(n, _)| *n == name) {
+                Some((_, instr)) => field_marker(instr),
+                None => {
+                    // A value may itself hold fields ("Page {{page}} of {{pages}}").
+                    let mut v = values
+                        .get(&name)
+                        .ok_or_else(|| Unknown(name.to_string()))?
+                        .clone();
+                    for (n, instr) in FIELDS {
+                        v = v.replace(&format!("{{{{{n}}}}}"), &field_marker(instr));
+                    }
+                    v
+                }
             };
             let (sn, so) = locate_start(&texts, start);
             let (en, eo) = locate_end(&texts, end);
@@ -196,9 +271,12 @@ fn expand_fields(xml: &str) -> String {
             (Some(a), Some(b)) => out[run_start + a..run_start + b + "</w:rPr>".len()].to_string(),
             _ => String::new(),
         };
-        // "1" is only the cached result; Word and LibreOffice compute the real number.
+        // "1" is only the cached result; Word and LibreOffice compute the real number. A
+        // chapter's name has no placeholder worth showing.
+        let cached = if instr.starts_with("STYLEREF") { "" } else { "1" };
         let replacement = format!(
-            "</w:t></w:r><w:fldSimple w:instr=\" {instr} \"><w:r>{rpr}<w:t>1</w:t></w:r></w:fldSimple><w:r>{rpr}<w:t xml:space=\"preserve\">"
+            "</w:t></w:r><w:fldSimple w:instr=\" {} \"><w:r>{rpr}<w:t>{cached}</w:t></w:r></w:fldSimple><w:r>{rpr}<w:t xml:space=\"preserve\">",
+            super::xml::esc(&instr.replace("&quot;", "\""))
         );
         out.replace_range(m..close + FIELD_CLOSE.len_utf8(), &replacement);
     }

@@ -2,6 +2,8 @@
 //! but the reference lacks taken from the built-in reference (and a warning), the brand's
 //! colours and fonts on the built-in look, the document's language, and the fitted text scale.
 
+use super::color::{hex, lighten};
+use super::xml::esc;
 use crate::ir::Theme;
 
 /// Every `w:styleId` in a styles part.
@@ -74,47 +76,16 @@ pub fn merge(reference: &str, builtin: &str, needed: &[&str]) -> (String, Vec<St
     (merged, added)
 }
 
-/// Every style id the DOCX body can use (see `body.rs`), with the bases they inherit from in the
-/// built-in reference: a reference document lacking one gets the built-in style.
-pub const USED: &[&str] = &[
-    "Normal",
-    "DefaultParagraphFont",
-    "TableNormal",
-    "Title",
-    "Subtitle",
-    "Kicker",
-    "Heading1",
-    "Heading2",
-    "Heading3",
-    "Lead",
-    "Note",
-    "Caption",
-    "Figure",
-    "ListParagraph",
-    "Callout",
-    "CalloutTitle",
-    "KeyFigures",
-    "KeyFigure",
-    "Fact",
-    "FactLabel",
-    "Bibliography",
-    "TableText",
-    "TOCHeading",
-    "TOC1",
-    "TOC2",
-    "Hyperlink",
-    "FootnoteText",
-    "FootnoteReference",
-    "DecaTable",
-    "DecaPlain",
-];
+/// Styles Word keeps for itself: every Word file has them, LibreOffice never writes them, and
+/// a reference is never told it lacks them.
+pub const WORD_INTERNAL: &[&str] = &["DefaultParagraphFont", "TableNormal", "NoList"];
 
-/// The styles of `USED` a reference lacks.
+/// The styles the body can use that a reference lacks (Word's internal ones aside).
 pub fn missing(reference: &str) -> Vec<String> {
     let have = style_ids(reference);
-    let mut out: Vec<String> = USED
+    let mut out: Vec<String> = super::body::STYLES
         .iter()
-        .filter(|id| !have.iter().any(|h| h == *id))
+        .filter(|id| !WORD_INTERNAL.contains(id) && !have.iter().any(|h| h == *id))
         .map(|id| id.to_string())
         .collect();
     out.sort();
@@ -144,18 +115,6 @@ pub fn word_font(family: &str) -> String {
     }
 }
 
-/// A colour mixed with white: `amount` 0.0 keeps it, 1.0 is white.
-pub fn lighten(hex: &str, amount: f64) -> String {
-    let h = hex.trim_start_matches('#');
-    let c = |i: usize| u8::from_str_radix(h.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64;
-    let mix = |v: f64| (v + (255.0 - v) * amount).round() as u8;
-    format!("{:02X}{:02X}{:02X}", mix(c(0)), mix(c(2)), mix(c(4)))
-}
-
-fn hex(c: &str) -> String {
-    c.trim_start_matches('#').to_uppercase()
-}
-
 /// The built-in look in the brand's colours and fonts (the built-in reference only).
 pub fn brand(xml: &str, theme: &Theme) -> String {
     let pairs = [
@@ -166,6 +125,7 @@ pub fn brand(xml: &str, theme: &Theme) -> String {
         ("4F7CAC", lighten(&theme.primary, 0.3)),
         ("A7B9D1", lighten(&theme.primary, 0.65)),
         ("F8E6EA", lighten(&theme.accent, 0.9)),
+        ("F1F5FA", lighten(&theme.tint, 0.4)),
     ];
     let mut out = xml.to_string();
     // Via unique tokens, so a brand colour equal to another default is not replaced twice.
@@ -181,9 +141,15 @@ pub fn brand(xml: &str, theme: &Theme) -> String {
         .replace("\"Calibri\"", "\"\u{E012}\"")
         .replace("\"Cambria\"", "\"\u{E013}\"");
     out = out
-        .replace("\u{E012}", &super::package::xml_escape(&heading))
-        .replace("\u{E013}", &super::package::xml_escape(&body));
+        .replace("\u{E012}", &esc(&heading))
+        .replace("\u{E013}", &esc(&body));
     out
+}
+
+/// Sets the right tab of headers and footers at the text width: the built-in reference is
+/// drawn for A4 with its own margins.
+pub fn tabs_at(xml: &str, text_width: i64) -> String {
+    xml.replace("w:pos=\"9355\"", &format!("w:pos=\"{text_width}\""))
 }
 
 /// Multiplies every font size (`w:sz`, `w:szCs`, in half-points) by `scale`.
