@@ -101,9 +101,9 @@ pub struct BuildArgs {
     /// Where documents, manifest.json and SHA256SUMS are written.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
-    /// Paper size.
-    #[arg(long, value_enum, default_value_t = Paper::A4)]
-    pub paper: Paper,
+    /// Paper size (default: a reference document's paper, else A4).
+    #[arg(long, value_enum)]
+    pub paper: Option<Paper>,
     /// Documents built at once (default: the number of cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,

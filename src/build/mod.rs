@@ -108,6 +108,8 @@ struct Prepared {
     backend: Backend,
     locales: BTreeMap<String, Locale>,
     reference: Arc<crate::render::docx::Reference>,
+    /// `--paper`, else the reference document's paper, else A4.
+    paper: crate::edition::Paper,
     inputs: Sha256,
 }
 
@@ -301,8 +303,13 @@ fn prepare(args: &BuildArgs, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Prepa
         }
         templates.digest(&mut inputs);
         hash_file(&mut inputs, Path::new("reference.docx"), &reference_docx);
+        // The PDF twin of a Word file on a letterhead takes the letterhead's paper.
+        let paper = args
+            .paper
+            .or_else(|| crate::render::docx::reference_paper(&parsed_reference))
+            .unwrap_or_default();
         // The documents' date (SOURCE_DATE_EPOCH or the assessment's) shapes the output too.
-        inputs.update(format!("{:?}{:?}{created}", args.paper, standards(args)).as_bytes());
+        inputs.update(format!("{:?}{:?}{created}", paper, standards(args)).as_bytes());
         let backend = Backend {
             shared: Arc::new(Shared::new(templates)),
             today,
@@ -330,6 +337,7 @@ fn prepare(args: &BuildArgs, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Prepa
             backend,
             locales,
             reference: Arc::new(parsed_reference),
+            paper,
             inputs,
         });
     }
@@ -420,7 +428,7 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
     let pages: Vec<Result<HashMap<String, usize>, Vec<Diagnostic>>> = pool.install(|| {
         langs
             .par_iter()
-            .map(|(p, lang)| report_pages(p, lang, args))
+            .map(|(p, lang)| report_pages(p, lang))
             .collect()
     });
     let mut page_maps: HashMap<(String, String), HashMap<String, usize>> = HashMap::new();
@@ -447,7 +455,7 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
                 ));
                 let pages = page_maps.get(&(job.p.assessment.name.clone(), job.lang.clone()));
                 let mut warns = Vec::new();
-                let result = run_job(job, pages, args, &std_names, &mut warns);
+                let result = run_job(job, pages, &std_names, &mut warns);
                 if let Ok(files) = &result {
                     for f in files {
                         match staging.write(&f.rel, &f.bytes) {
@@ -510,21 +518,17 @@ pub fn build(args: &BuildArgs, reporter: &mut Reporter) -> Result<Outcome, Failu
     })
 }
 
-fn ctx<'a>(p: &'a Prepared, lang: &str, args: &BuildArgs) -> Ctx<'a> {
+fn ctx<'a>(p: &'a Prepared, lang: &str) -> Ctx<'a> {
     Ctx {
         a: &p.assessment,
         locale: &p.locales[lang],
-        paper: args.paper,
+        paper: p.paper,
     }
 }
 
 /// Compiles a language's report to learn the page of each finding and recommendation.
-fn report_pages(
-    p: &Prepared,
-    lang: &str,
-    args: &BuildArgs,
-) -> Result<HashMap<String, usize>, Vec<Diagnostic>> {
-    let c = ctx(p, lang, args);
+fn report_pages(p: &Prepared, lang: &str) -> Result<HashMap<String, usize>, Vec<Diagnostic>> {
+    let c = ctx(p, lang);
     let doc = plan::document(
         &c,
         &Target {
@@ -545,12 +549,11 @@ fn rel_path(a: &Assessment, lang: &str, target: &Target, format: OutputFormat) -
 fn run_job(
     job: &Job,
     pages: Option<&HashMap<String, usize>>,
-    args: &BuildArgs,
     std_names: &[String],
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Produced>, Vec<Diagnostic>> {
     let p = job.p;
-    let c = ctx(p, &job.lang, args);
+    let c = ctx(p, &job.lang);
     // The report's references point into itself; the others' into the report.
     let pages = if job.target.kind == Kind::Report {
         None

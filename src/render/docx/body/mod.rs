@@ -51,6 +51,7 @@ pub const STYLES: &[&str] = &[
     "KeyFigureSource",
     "Bibliography",
     "TableText",
+    "TableHeading",
     "TOCHeading",
     "TOC1",
     "TOC2",

@@ -142,14 +142,15 @@ impl Writer<'_> {
             ));
         }
         let mut rows = Vec::new();
-        for row in std::iter::once(&t.header).chain(&t.rows) {
+        for (r, row) in std::iter::once(&t.header).chain(&t.rows).enumerate() {
             let mut cells = Vec::new();
+            let style = if r == 0 { "TableHeading" } else { "TableText" };
             for (c, cell) in row.iter().enumerate() {
                 let content = self.inlines(cell, super::inline::Fmt::default());
                 let p = self.para(
                     P {
                         center: center(c),
-                        ..P::style("TableText")
+                        ..P::style(style)
                     },
                     &content,
                 );

@@ -1,7 +1,9 @@
-//! The table of contents: a TOC field Word can regenerate, pre-filled with every heading the
-//! PDF's contents list (outlined, levels 1 and 2, nested ones included) as links to their
-//! bookmarks. Each entry's page is a PAGEREF field with no shown value: LibreOffice and Word
-//! compute it from their own layout, so the contents never show a page from another layout.
+//! The table of contents: every heading the PDF's contents list (outlined, levels 1 and 2,
+//! nested ones included) as a link to its bookmark, with its page as a PAGEREF field that has
+//! no shown value. LibreOffice computes each page from its own layout when it opens the file,
+//! Word when fields are updated (F9, or printing); until then Word shows no number, never a
+//! page from another layout. (Inside a TOC field LibreOffice would keep the field's text as it
+//! is and show no pages at all, so the entries stand on their own.)
 
 use super::inline::field;
 use super::{P, Writer, bookmark_name};
@@ -58,23 +60,16 @@ impl Writer<'_> {
             &title,
         ));
         let entries = entries(&self.doc.blocks);
-        let n = entries.len();
         let tab = self.geo.text_width();
-        for (i, (level, text, name)) in entries.into_iter().enumerate() {
+        for (level, text, name) in entries {
             let style = if level == 1 { "TOC1" } else { "TOC2" };
             let mut c = String::new();
-            if i == 0 {
-                c.push_str("<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\"> TOC \\o \"1-2\" \\h \\z \\u </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>");
-            }
             c.push_str(&format!(
                 "<w:hyperlink w:anchor=\"{}\" w:history=\"1\">{}</w:hyperlink><w:r><w:tab/></w:r>",
                 esc(&name),
                 super::inline::text_run(&text, None)
             ));
             c.push_str(&field(&format!("PAGEREF {name} \\h"), "", None));
-            if i + 1 == n {
-                c.push_str("<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>");
-            }
             out.push(self.para(
                 P {
                     tab_right: Some(tab),
