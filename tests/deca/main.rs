@@ -24,3 +24,4 @@ mod reliability;
 mod scripts;
 mod spanish;
 mod text;
+mod word;

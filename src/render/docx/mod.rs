@@ -9,6 +9,7 @@
 mod body;
 mod color;
 mod direction;
+mod fit;
 mod geometry;
 mod package;
 pub mod placeholders;

@@ -152,7 +152,8 @@ pub fn tabs_at(xml: &str, text_width: i64) -> String {
     xml.replace("w:pos=\"9355\"", &format!("w:pos=\"{text_width}\""))
 }
 
-/// Multiplies every font size (`w:sz`, `w:szCs`, in half-points) by `scale`.
+/// Multiplies every font size (`w:sz`, `w:szCs`, in half-points) and the space before and
+/// after paragraphs by `scale`: a fitted page is set smaller throughout, as in the PDF.
 pub fn scale_sizes(xml: &str, scale: f64) -> String {
     if (scale - 1.0).abs() < 1e-9 {
         return xml.to_string();
@@ -160,7 +161,12 @@ pub fn scale_sizes(xml: &str, scale: f64) -> String {
     let mut out = String::with_capacity(xml.len());
     let mut rest = xml;
     loop {
-        let next = ["<w:sz w:val=\"", "<w:szCs w:val=\""]
+        let next = [
+            "<w:sz w:val=\"",
+            "<w:szCs w:val=\"",
+            " w:before=\"",
+            " w:after=\"",
+        ]
             .iter()
             .filter_map(|n| rest.find(n).map(|i| (i, n.len())))
             .min();
@@ -168,11 +174,13 @@ pub fn scale_sizes(xml: &str, scale: f64) -> String {
             out.push_str(rest);
             break;
         };
+        // A type size never drops below one point; a space may be none.
+        let least = if rest[i..].starts_with("<w:sz") { 2.0 } else { 0.0 };
         out.push_str(&rest[..i + n]);
         rest = &rest[i + n..];
         let end = rest.find('"').unwrap_or(0);
         match rest[..end].parse::<f64>() {
-            Ok(v) => out.push_str(&((v * scale).round().max(2.0) as u32).to_string()),
+            Ok(v) => out.push_str(&((v * scale).round().max(least) as u32).to_string()),
             Err(_) => out.push_str(&rest[..end]),
         }
         rest = &rest[end..];
@@ -275,6 +283,10 @@ mod tests {
         let x = r#"<w:rPrDefault><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-US"/></w:rPr></w:rPrDefault>"#;
         let s = scale_sizes(x, 0.9);
         assert!(s.contains("<w:sz w:val=\"18\"/>"), "{s}");
+        assert_eq!(
+            scale_sizes(r#"<w:spacing w:before="0" w:after="120" w:line="264"/>"#, 0.5),
+            r#"<w:spacing w:before="0" w:after="60" w:line="264"/>"#
+        );
         let l = set_language(&s, "es-PE");
         assert!(l.contains("<w:lang w:val=\"es-PE\""), "{l}");
         assert!(!l.contains("en-US"), "{l}");

@@ -303,6 +303,9 @@ impl Writer<'_> {
             ]],
             Look {
                 last_column: true,
+                // A sidebar taller than what is left of page 1 continues on page 2 rather
+                // than leaving page 1 empty under the band.
+                split: true,
                 ..Look::default()
             },
             None,

@@ -99,7 +99,14 @@ impl Package {
 
 /// The styles part: the reference's, completed from the built-in, branded when built-in,
 /// scaled to fit, in the document's language and direction.
-fn styles_part(doc: &Document, body: &Body, r: &Reference, builtin: &Reference, geo: &Geometry) -> String {
+fn styles_part(
+    doc: &Document,
+    body: &Body,
+    r: &Reference,
+    builtin: &Reference,
+    geo: &Geometry,
+    scale: f64,
+) -> String {
     let builtin_styles = builtin
         .part_of_kind("styles")
         .and_then(|p| builtin.text(&p))
@@ -115,7 +122,7 @@ fn styles_part(doc: &Document, body: &Body, r: &Reference, builtin: &Reference, 
         xml = styles::brand(&xml, &doc.theme);
         xml = styles::tabs_at(&xml, geo.text_width());
     }
-    xml = styles::scale_sizes(&xml, doc.scale);
+    xml = styles::scale_sizes(&xml, scale);
     let tag = lang_tag(doc);
     xml = styles::set_language(&xml, &tag);
     super::direction::styles(&xml, doc.dir, &tag)
@@ -151,7 +158,16 @@ pub fn assemble(
         rel("rIdDecaFootnotes", "footnotes", "footnotes.xml", false),
     ];
 
-    let styles_xml = styles_part(doc, &body, r, builtin, geo);
+    // One-page documents take the largest text scale, no larger than the PDF's, at which
+    // Word's layout of the body fits the page.
+    let scale = if doc.kind.is_one_page() {
+        super::fit::choose(doc.scale, geo.text_height() as f64, |s| {
+            super::fit::height(&body.xml, &styles_part(doc, &body, r, builtin, geo, s), geo)
+        })
+    } else {
+        doc.scale
+    };
+    let styles_xml = styles_part(doc, &body, r, builtin, geo, scale);
     pkg.add("word/styles.xml", &format!("{CT}.styles+xml"), styles_xml.into_bytes());
     pkg.add(
         "word/numbering.xml",

@@ -66,7 +66,23 @@ pub fn settings(xml: &str, lang: &str) -> String {
     }
     let theme_lang = format!("<w:themeFontLang w:val=\"{lang}\"/>");
     s = remove_element(&s, "w:themeFontLang");
-    if let Some(i) = s.find("<w:compat") {
+    // Where the schema puts it: after the compatibility settings, before the colour mapping.
+    let later = [
+        "<w:clrSchemeMapping",
+        "<w:doNotIncludeSubdocsInStats",
+        "<w:doNotAutoCompressPictures",
+        "<w:forceUpgrade",
+        "<w:captions",
+        "<w:readModeInkLockDown",
+        "<w:smartTagType",
+        "<sl:schemaLibrary",
+        "<w:shapeDefaults",
+        "<w:doNotEmbedSmartTags",
+        "<w:decimalSymbol",
+        "<w:listSeparator",
+        "</w:settings>",
+    ];
+    if let Some(i) = later.iter().filter_map(|t| s.find(t)).min() {
         s.insert_str(i, &theme_lang);
     }
     s
@@ -81,7 +97,7 @@ mod tests {
         let s = r#"<w:settings><w:attachedTemplate r:id="rId1"/><w:footnotePr><w:footnote w:id="-1"/></w:footnotePr><w:compat/></w:settings>"#;
         assert_eq!(
             settings(s, "es-PE"),
-            r#"<w:settings><w:themeFontLang w:val="es-PE"/><w:compat/></w:settings>"#
+            r#"<w:settings><w:compat/><w:themeFontLang w:val="es-PE"/></w:settings>"#
         );
     }
 

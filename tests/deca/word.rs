@@ -1,0 +1,530 @@
+//! The Word edition's promises: every look from a named style (no colour or font in the body,
+//! and a mission's reference recolours the band, the table header and the tag), no blank
+//! paragraphs, every style the body uses defined, every part valid against the ECMA-376
+//! transitional schemas, contents whose pages are LibreOffice's own, one-pagers on one page
+//! on A4 and Letter, and golden document parts.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::*;
+
+/// Every DOCX of a build, with its manifest entry.
+fn docx_files(out: &Path) -> Vec<(PathBuf, serde_json::Value)> {
+    manifest(out)["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["format"] == "docx")
+        .map(|a| (out.join(a["path"].as_str().unwrap()), a.clone()))
+        .collect()
+}
+
+fn part(docx: &Path, name: &str) -> String {
+    let parts = zip_parts(&std::fs::read(docx).unwrap());
+    String::from_utf8(
+        parts
+            .get(name)
+            .unwrap_or_else(|| panic!("{} has no {name}", docx.display()))
+            .clone(),
+    )
+    .unwrap()
+}
+
+/// The values of an attribute `w:val` of every `<element .../>` in XML.
+fn vals(xml: &str, element: &str) -> Vec<String> {
+    let needle = format!("<{element} w:val=\"");
+    xml.match_indices(&needle)
+        .map(|(i, _)| {
+            let s = &xml[i + needle.len()..];
+            s[..s.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_body_names_styles_and_never_a_colour_or_a_font() {
+    for (docx, _) in docx_files(peru_build()) {
+        for name in ["word/document.xml", "word/footnotes.xml"] {
+            let xml = part(&docx, name);
+            for direct in ["<w:color ", "w:fill=", "<w:shd ", "<w:rFonts ", "<w:sz ", "<w:highlight "] {
+                assert!(
+                    !xml.contains(direct),
+                    "{} {name} formats directly with {direct}",
+                    docx.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_paragraph_is_blank_or_only_a_page_break() {
+    for (docx, _) in docx_files(peru_build()) {
+        let xml = part(&docx, "word/document.xml");
+        assert!(!xml.contains("w:type=\"page\""), "{}: a page-break run", docx.display());
+        let mut blank = 0;
+        for p in xml.split("<w:p>").skip(1).chain(xml.split("<w:p ").skip(1)) {
+            let p = &p[..p.find("</w:p>").unwrap_or(p.len())];
+            let holds = ["<w:t ", "<w:t>", "<w:drawing>", "<w:fldChar", "<w:fldSimple"];
+            if !holds.iter().any(|h| p.contains(h)) {
+                blank += 1;
+            }
+        }
+        assert_eq!(blank, 0, "{}: {blank} blank paragraphs", docx.display());
+    }
+}
+
+/// The style ids the built-in reference defines.
+fn builtin_style_ids() -> BTreeSet<String> {
+    let styles =
+        std::fs::read_to_string(root().join("templates/docx/reference/word/styles.xml")).unwrap();
+    styles
+        .match_indices("w:styleId=\"")
+        .map(|(i, _)| {
+            let s = &styles[i + "w:styleId=\"".len()..];
+            s[..s.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn every_style_the_body_uses_is_defined_and_listed() {
+    let defined = builtin_style_ids();
+    let listed: BTreeSet<&str> = deca::render::docx::STYLES.iter().copied().collect();
+    let mut used = BTreeSet::new();
+    let outs = [peru_build(), crate::fixture::marenland_build()];
+    for out in outs {
+        for (docx, _) in docx_files(out) {
+            for name in ["word/document.xml", "word/footnotes.xml"] {
+                let xml = part(&docx, name);
+                for el in ["w:pStyle", "w:rStyle", "w:tblStyle"] {
+                    used.extend(vals(&xml, el));
+                }
+            }
+        }
+    }
+    // The body uses most of what it lists (a list that only grows would not be checked).
+    assert!(used.len() >= 40, "only {} styles used: {used:?}", used.len());
+    for id in &used {
+        assert!(defined.contains(id), "the body uses `{id}`, which the built-in reference lacks");
+        assert!(
+            listed.contains(id.as_str()),
+            "the body uses `{id}`, which STYLES does not list: a reference lacking it is not warned"
+        );
+    }
+    for id in &listed {
+        assert!(defined.contains(*id), "STYLES lists `{id}`, which the built-in reference lacks");
+    }
+}
+
+/// The built-in reference with its brand colours replaced, as a mission's reference.
+fn recoloured_reference(dir: &Path) -> PathBuf {
+    let styles =
+        std::fs::read_to_string(root().join("templates/docx/reference/word/styles.xml")).unwrap();
+    let styles = styles.replace("002F6C", "1B7F3A").replace("BA0C2F", "E07000");
+    let bytes = crate::docx::make_reference(&[("word/styles.xml", &styles)]);
+    let path = dir.join("recoloured.docx");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// The share of a PNG's pixels that are (near) a colour.
+fn share_of(png: &Path, rgb: [u8; 3]) -> f64 {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let px = &buf[..info.buffer_size()];
+    let mut hits = 0usize;
+    let n = px.len() / channels;
+    for c in px.chunks(channels) {
+        if (0..3).all(|k| (i16::from(c[k]) - i16::from(rgb[k])).abs() <= 6) {
+            hits += 1;
+        }
+    }
+    hits as f64 / n as f64
+}
+
+#[test]
+fn a_mission_reference_recolours_the_band_the_table_header_and_the_tag() {
+    if !have(&["soffice", "pdftoppm"]) {
+        return;
+    }
+    let tmp = fixture(None);
+    let reference = recoloured_reference(tmp.path());
+    let out = tmp.path().join("out");
+    let o = run(
+        tmp.path(),
+        &[
+            "build", "demo", "--format", "docx", "--kind", "overview", "--lang", "en",
+            "--reference-docx", reference.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let docx = out.join("demo/en/overview.docx");
+    let doc = part(&docx, "word/document.xml");
+    assert!(doc.contains("<w:tblStyle w:val=\"DecaBand\"/>"));
+    assert!(doc.contains("<w:tblStyle w:val=\"DecaTable\"/>"));
+    assert!(doc.contains("<w:rStyle w:val=\"Tag\"/>"));
+    let pdf = libreoffice_pdf(&docx, tmp.path());
+    let png = tmp.path().join("page");
+    let o = Command::new("pdftoppm")
+        .args(["-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let png = png.with_extension("png");
+    // The band and the header row in the mission's green, the tag in its orange, and none of
+    // deca's navy or red left.
+    assert!(share_of(&png, [0x1B, 0x7F, 0x3A]) > 0.03, "no green band");
+    assert!(share_of(&png, [0xE0, 0x70, 0x00]) > 0.0005, "no orange tag");
+    assert_eq!(share_of(&png, [0x00, 0x2F, 0x6C]), 0.0, "deca's navy is left");
+    assert_eq!(share_of(&png, [0xBA, 0x0C, 0x2F]), 0.0, "deca's red is left");
+}
+
+/// Which ECMA-376 schema entry point validates a part, by its name.
+fn schema_for(name: &str) -> Option<&'static str> {
+    match name {
+        "[Content_Types].xml" => Some("validate-opc-contentTypes.xsd"),
+        n if n.ends_with(".rels") => Some("validate-opc-relationships.xsd"),
+        "docProps/app.xml" => Some("validate-shared-documentPropertiesExtended.xsd"),
+        n if n.starts_with("word/theme/") => Some("validate-dml-main.xsd"),
+        // Core properties use the Dublin Core schemas, which are not vendored: their content
+        // is checked by `docx::every_part_is_well_formed_and_the_structure_is_word_s`.
+        "docProps/core.xml" => None,
+        n if n.starts_with("word/") && n.ends_with(".xml") => Some("validate-wml.xsd"),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_part_validates_against_the_ecma_376_transitional_schemas() {
+    if !have(&["xmllint"]) {
+        return;
+    }
+    let schemas = root().join("tests/schemas/ooxml");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut by_schema: std::collections::BTreeMap<&str, Vec<PathBuf>> = Default::default();
+    let mut n = 0;
+    for out in [peru_build(), crate::fixture::marenland_build()] {
+        for (docx, _) in docx_files(out) {
+            n += 1;
+            for (name, bytes) in zip_parts(&std::fs::read(&docx).unwrap()) {
+                let Some(schema) = schema_for(&name) else { continue };
+                let path = tmp.path().join(format!("{n}")).join(&name);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, bytes).unwrap();
+                by_schema.entry(schema).or_default().push(path);
+            }
+        }
+    }
+    assert!(by_schema["validate-wml.xsd"].len() >= 6 * n);
+    for (schema, files) in by_schema {
+        let o = Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(schemas.join(schema))
+            .args(&files)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        let failures: Vec<&str> = err.lines().filter(|l| !l.ends_with(" validates")).collect();
+        assert!(o.status.success() && failures.is_empty(), "{schema}:\n{}", failures.join("\n"));
+    }
+}
+
+/// The outline (bookmarks) of a PDF LibreOffice made: (title, page) of each entry, nested
+/// entries included.
+fn outline(pdf: &Path) -> Vec<(String, usize)> {
+    let o = Command::new("qpdf")
+        .args(["--json", "--json-key=outlines"])
+        .arg(pdf)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "qpdf failed");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    fn walk(items: &serde_json::Value, out: &mut Vec<(String, usize)>) {
+        for i in items.as_array().into_iter().flatten() {
+            if let (Some(t), Some(p)) = (i["title"].as_str(), i["destpageposfrom1"].as_u64()) {
+                out.push((t.to_string(), p as usize));
+            }
+            walk(&i["kids"], out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&json["outlines"], &mut out);
+    out
+}
+
+#[test]
+fn the_contents_show_the_pages_libreoffice_lays_the_report_out_on() {
+    if !have(&["soffice", "qpdf", "pdftotext"]) {
+        return;
+    }
+    let docx = peru_build().join("peru/en/report.docx");
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = libreoffice_pdf(&docx, tmp.path());
+    let squash = |s: &str| -> String { s.split_whitespace().collect::<String>() };
+    // The contents, as LibreOffice printed them: every entry's title, its dot leader, its page.
+    let o = Command::new("pdftotext")
+        .args(["-layout", "-f", "3", "-l", "4"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let contents = squash(&String::from_utf8_lossy(&o.stdout));
+    assert!(contents.starts_with("PeruDigital") || contents.contains("Contents"), "{contents}");
+    let entries: Vec<String> = docx_paragraphs(&std::fs::read(&docx).unwrap())
+        .into_iter()
+        .filter(|(s, _)| s == "TOC1" || s == "TOC2")
+        .map(|(_, t)| t.trim().to_string())
+        .collect();
+    // Every heading the PDF's contents list is listed.
+    let pdf_report = peru_build().join("peru/en/report.pdf");
+    let typst_outline = outline(&pdf_report);
+    assert_eq!(entries.len(), typst_outline.len(), "{entries:?}");
+    let pages = outline(&pdf);
+    for title in &entries {
+        let key = squash(title);
+        let at = contents
+            .find(&key)
+            .unwrap_or_else(|| panic!("the contents lack {title:?}"));
+        let after = contents[at + key.len()..].trim_start_matches('.');
+        let shown: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let shown: usize = shown
+            .parse()
+            .unwrap_or_else(|_| panic!("{title:?} shows no page: {after:.40}"));
+        let laid_out = pages
+            .iter()
+            .find(|(t, _)| squash(t) == key)
+            .unwrap_or_else(|| panic!("LibreOffice's outline lacks {title:?}"))
+            .1;
+        assert_eq!(shown, laid_out, "{title:?}");
+    }
+}
+
+/// Page counts of DOCX files converted in one LibreOffice run.
+fn libreoffice_page_counts(docx: &[PathBuf]) -> Vec<(PathBuf, usize)> {
+    let out = tempfile::tempdir().unwrap();
+    let mut result = Vec::new();
+    // One run per folder: files of different languages share names.
+    let mut dirs: Vec<&Path> = docx.iter().map(|d| d.parent().unwrap()).collect();
+    dirs.dedup();
+    for (k, dir) in dirs.iter().enumerate() {
+        let these: Vec<&PathBuf> = docx.iter().filter(|d| d.parent() == Some(dir)).collect();
+        let to = out.path().join(k.to_string());
+        let profile = tempfile::tempdir().unwrap();
+        let o = Command::new("soffice")
+            .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(&to)
+            .args(&these)
+            .output()
+            .unwrap();
+        for d in these {
+            let pdf = to.join(d.file_stem().unwrap()).with_extension("pdf");
+            assert!(pdf.exists(), "LibreOffice did not convert {}: {}", d.display(), stderr(&o));
+            result.push((d.clone(), pdf_pages(&pdf)));
+        }
+    }
+    result
+}
+
+#[test]
+fn one_pagers_and_the_overview_are_one_page_on_a4_and_letter() {
+    if !have(&["soffice"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("data/peru"), &tmp.path().join("peru"));
+    copy_dir(&root().join("tests/fixtures/marenland"), &tmp.path().join("marenland"));
+    let mut docx = Vec::new();
+    for (name, paper) in [("peru", "letter"), ("marenland", "letter"), ("marenland", "a4")] {
+        let out = tmp.path().join(format!("{name}-{paper}"));
+        let o = run(
+            tmp.path(),
+            &[
+                "build", name, "--format", "docx", "--kind", "onepager", "--kind", "overview",
+                "--paper", paper, "--out", out.to_str().unwrap(), "-q",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        docx.extend(docx_files(&out).into_iter().map(|(d, _)| d));
+    }
+    // Peru on A4 comes from the shared build.
+    docx.extend(
+        docx_files(peru_build())
+            .into_iter()
+            .filter(|(_, a)| a["kind"] == "onepager" || a["kind"] == "overview")
+            .map(|(d, _)| d),
+    );
+    docx.sort();
+    assert_eq!(docx.len(), 2 * 2 * 11 + 2 * 13);
+    for (d, pages) in libreoffice_page_counts(&docx) {
+        assert_eq!(pages, 1, "{} is {pages} pages in LibreOffice", d.display());
+    }
+}
+
+#[test]
+fn a_letterhead_shows_on_pages_1_and_2_of_every_kind_and_sets_the_paper() {
+    if !have(&["soffice", "pdftotext", "pdfimages", "pdfinfo"]) {
+        return;
+    }
+    let tmp = fixture(None);
+    let out = tmp.path().join("out");
+    let reference = root().join("tests/fixtures/reference/letterhead.docx");
+    let o = run(
+        tmp.path(),
+        &[
+            "build", "demo", "--lang", "en", "--reference-docx",
+            reference.to_str().unwrap(), "--out", out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // One warning lists the missing styles, Word's internal ones aside, and says how to start
+    // from a complete reference.
+    let err = stderr(&o);
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert!(err.contains("lacks 48 styles deca uses (`Bibliography`, `BackCover`"), "{err}");
+    assert!(!err.contains("DefaultParagraphFont") && !err.contains("TableNormal"), "{err}");
+    assert!(err.contains("`deca templates export DIR` writes the built-in reference document"), "{err}");
+    let mut kinds = BTreeSet::new();
+    for (docx, a) in docx_files(&out) {
+        kinds.insert(a["kind"].as_str().unwrap().to_string());
+        // The PDF twin takes the letterhead's paper (US Letter).
+        let info = Command::new("pdfinfo").arg(docx.with_extension("pdf")).output().unwrap();
+        assert!(stdout(&info).contains("612 x 792 pts"), "{}", stdout(&info));
+        let pdf = libreoffice_pdf(&docx, tmp.path());
+        let pages = pdf_pages(&pdf);
+        for page in 1..=pages.min(2) {
+            let o = Command::new("pdftotext")
+                .args(["-f", &page.to_string(), "-l", &page.to_string()])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            let text = normalize(&String::from_utf8_lossy(&o.stdout));
+            assert!(
+                text.contains("Mission to Testland — Testland Digital Ecosystem Country Assessment"),
+                "{} page {page} lacks the letterhead's header: {text:.200}",
+                docx.display()
+            );
+            assert!(!text.contains("{{"), "{text}");
+            let images = Command::new("pdfimages")
+                .args(["-list", "-f", &page.to_string(), "-l", &page.to_string()])
+                .arg(&pdf)
+                .output()
+                .unwrap();
+            // Two heading lines, then one line per image.
+            assert!(
+                stdout(&images).lines().count() > 2,
+                "{} page {page} lacks the letterhead's logo",
+                docx.display()
+            );
+        }
+    }
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+}
+
+/// XML as lines, one element or text per line, attributes sorted: two parts that say the same
+/// thing compare equal however they are spaced.
+fn normalized(xml: &str) -> String {
+    use quick_xml::events::Event;
+    let mut r = quick_xml::Reader::from_str(xml);
+    let mut out = String::new();
+    let mut depth = 0usize;
+    loop {
+        match r.read_event().unwrap() {
+            Event::Eof => break,
+            ev @ (Event::Start(_) | Event::Empty(_)) => {
+                let (Event::Start(e) | Event::Empty(e)) = &ev else {
+                    unreachable!()
+                };
+                let mut attrs: Vec<String> = e
+                    .attributes()
+                    .flatten()
+                    .map(|a| {
+                        format!(
+                            "{}=\"{}\"",
+                            String::from_utf8_lossy(a.key.as_ref()),
+                            a.unescape_value().unwrap()
+                        )
+                    })
+                    .collect();
+                attrs.sort();
+                out.push_str(&"  ".repeat(depth));
+                out.push('<');
+                out.push_str(&String::from_utf8_lossy(e.name().as_ref()));
+                for a in attrs {
+                    out.push(' ');
+                    out.push_str(&a);
+                }
+                out.push_str(">\n");
+                if matches!(ev, Event::Start(_)) {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(t) => {
+                let t = t.unescape().unwrap();
+                if !t.trim().is_empty() {
+                    out.push_str(&"  ".repeat(depth));
+                    out.push_str(&format!("{t:?}\n"));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn document_parts_match_the_goldens() {
+    let tmp = fixture(None);
+    let out = tmp.path().join("out");
+    let o = run(
+        tmp.path(),
+        &["build", "demo", "--format", "docx", "--lang", "en", "--out", out.to_str().unwrap(), "-q"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bless = std::env::var("DECA_BLESS").is_ok_and(|v| v == "1");
+    let mut failures = Vec::new();
+    for (case, file) in [
+        ("base-report", "report.docx"),
+        ("base-brief", "brief-integrity.docx"),
+        ("base-onepager", "onepager-village-towers.docx"),
+        ("base-overview", "overview.docx"),
+    ] {
+        let actual = normalized(&part(&out.join("demo/en").join(file), "word/document.xml"));
+        let golden = root().join("tests/golden").join(case).join("document.xml");
+        if bless {
+            std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+            std::fs::write(&golden, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        if expected != actual {
+            let line = expected
+                .lines()
+                .zip(actual.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(expected.lines().count().min(actual.lines().count()));
+            failures.push(format!(
+                "{case}: differs from line {} ({:?} now {:?})",
+                line + 1,
+                expected.lines().nth(line).unwrap_or(""),
+                actual.lines().nth(line).unwrap_or("")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\nrun `DECA_BLESS=1 cargo test --test deca document_parts_match_the_goldens` and review the diff",
+        failures.join("\n")
+    );
+}
