@@ -48,7 +48,14 @@ fn the_body_names_styles_and_never_a_colour_or_a_font() {
     for (docx, _) in docx_files(peru_build()) {
         for name in ["word/document.xml", "word/footnotes.xml"] {
             let xml = part(&docx, name);
-            for direct in ["<w:color ", "w:fill=", "<w:shd ", "<w:rFonts ", "<w:sz ", "<w:highlight "] {
+            for direct in [
+                "<w:color ",
+                "w:fill=",
+                "<w:shd ",
+                "<w:rFonts ",
+                "<w:sz ",
+                "<w:highlight ",
+            ] {
                 assert!(
                     !xml.contains(direct),
                     "{} {name} formats directly with {direct}",
@@ -63,15 +70,42 @@ fn the_body_names_styles_and_never_a_colour_or_a_font() {
 fn no_paragraph_is_blank_or_only_a_page_break() {
     for (docx, _) in docx_files(peru_build()) {
         let xml = part(&docx, "word/document.xml");
-        assert!(!xml.contains("w:type=\"page\""), "{}: a page-break run", docx.display());
+        assert!(
+            !xml.contains("w:type=\"page\""),
+            "{}: a page-break run",
+            docx.display()
+        );
+        let holds = [
+            "<w:t ",
+            "<w:t>",
+            "<w:drawing>",
+            "<w:fldChar",
+            "<w:fldSimple",
+        ];
+        let is_blank = |p: &str| !holds.iter().any(|h| p.contains(h));
+        let paragraphs = |x: &str| -> Vec<String> {
+            x.split("<w:p>")
+                .skip(1)
+                .chain(x.split("<w:p ").skip(1))
+                .map(|p| p[..p.find("</w:p>").unwrap_or(p.len())].to_string())
+                .collect()
+        };
+        // A table cell must hold a paragraph, so an empty cell's only paragraph is no spacer;
+        // every other paragraph holds text, a picture or a field.
         let mut blank = 0;
-        for p in xml.split("<w:p>").skip(1).chain(xml.split("<w:p ").skip(1)) {
-            let p = &p[..p.find("</w:p>").unwrap_or(p.len())];
-            let holds = ["<w:t ", "<w:t>", "<w:drawing>", "<w:fldChar", "<w:fldSimple"];
-            if !holds.iter().any(|h| p.contains(h)) {
-                blank += 1;
+        let mut outside = xml.clone();
+        while let Some(i) = outside.find("<w:tc>") {
+            let end = outside[i..]
+                .find("</w:tc>")
+                .map_or(outside.len(), |e| i + e + 7);
+            let cell = outside[i..end].to_string();
+            let ps = paragraphs(&cell);
+            if ps.len() > 1 {
+                blank += ps.iter().filter(|p| is_blank(p)).count();
             }
+            outside.replace_range(i..end, "");
         }
+        blank += paragraphs(&outside).iter().filter(|p| is_blank(p)).count();
         assert_eq!(blank, 0, "{}: {blank} blank paragraphs", docx.display());
     }
 }
@@ -106,16 +140,26 @@ fn every_style_the_body_uses_is_defined_and_listed() {
         }
     }
     // The body uses most of what it lists (a list that only grows would not be checked).
-    assert!(used.len() >= 40, "only {} styles used: {used:?}", used.len());
+    assert!(
+        used.len() >= 40,
+        "only {} styles used: {used:?}",
+        used.len()
+    );
     for id in &used {
-        assert!(defined.contains(id), "the body uses `{id}`, which the built-in reference lacks");
+        assert!(
+            defined.contains(id),
+            "the body uses `{id}`, which the built-in reference lacks"
+        );
         assert!(
             listed.contains(id.as_str()),
             "the body uses `{id}`, which STYLES does not list: a reference lacking it is not warned"
         );
     }
     for id in &listed {
-        assert!(defined.contains(*id), "STYLES lists `{id}`, which the built-in reference lacks");
+        assert!(
+            defined.contains(*id),
+            "STYLES lists `{id}`, which the built-in reference lacks"
+        );
     }
 }
 
@@ -123,7 +167,9 @@ fn every_style_the_body_uses_is_defined_and_listed() {
 fn recoloured_reference(dir: &Path) -> PathBuf {
     let styles =
         std::fs::read_to_string(root().join("templates/docx/reference/word/styles.xml")).unwrap();
-    let styles = styles.replace("002F6C", "1B7F3A").replace("BA0C2F", "E07000");
+    let styles = styles
+        .replace("002F6C", "1B7F3A")
+        .replace("BA0C2F", "E07000");
     let bytes = crate::docx::make_reference(&[("word/styles.xml", &styles)]);
     let path = dir.join("recoloured.docx");
     std::fs::write(&path, bytes).unwrap();
@@ -159,8 +205,19 @@ fn a_mission_reference_recolours_the_band_the_table_header_and_the_tag() {
     let o = run(
         tmp.path(),
         &[
-            "build", "demo", "--format", "docx", "--kind", "overview", "--lang", "en",
-            "--reference-docx", reference.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q",
+            "build",
+            "demo",
+            "--format",
+            "docx",
+            "--kind",
+            "overview",
+            "--lang",
+            "en",
+            "--reference-docx",
+            reference.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -182,9 +239,17 @@ fn a_mission_reference_recolours_the_band_the_table_header_and_the_tag() {
     // The band and the header row in the mission's green, the tag in its orange, and none of
     // deca's navy or red left.
     assert!(share_of(&png, [0x1B, 0x7F, 0x3A]) > 0.03, "no green band");
-    assert!(share_of(&png, [0xE0, 0x70, 0x00]) > 0.0005, "no orange tag");
-    assert_eq!(share_of(&png, [0x00, 0x2F, 0x6C]), 0.0, "deca's navy is left");
-    assert_eq!(share_of(&png, [0xBA, 0x0C, 0x2F]), 0.0, "deca's red is left");
+    assert!(share_of(&png, [0xE0, 0x70, 0x00]) > 0.0002, "no orange tag");
+    assert_eq!(
+        share_of(&png, [0x00, 0x2F, 0x6C]),
+        0.0,
+        "deca's navy is left"
+    );
+    assert_eq!(
+        share_of(&png, [0xBA, 0x0C, 0x2F]),
+        0.0,
+        "deca's red is left"
+    );
 }
 
 /// Which ECMA-376 schema entry point validates a part, by its name.
@@ -215,7 +280,9 @@ fn every_part_validates_against_the_ecma_376_transitional_schemas() {
         for (docx, _) in docx_files(out) {
             n += 1;
             for (name, bytes) in zip_parts(&std::fs::read(&docx).unwrap()) {
-                let Some(schema) = schema_for(&name) else { continue };
+                let Some(schema) = schema_for(&name) else {
+                    continue;
+                };
                 let path = tmp.path().join(format!("{n}")).join(&name);
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
                 std::fs::write(&path, bytes).unwrap();
@@ -234,13 +301,16 @@ fn every_part_validates_against_the_ecma_376_transitional_schemas() {
             .unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
         let failures: Vec<&str> = err.lines().filter(|l| !l.ends_with(" validates")).collect();
-        assert!(o.status.success() && failures.is_empty(), "{schema}:\n{}", failures.join("\n"));
+        assert!(
+            o.status.success() && failures.is_empty(),
+            "{schema}:\n{}",
+            failures.join("\n")
+        );
     }
 }
 
-/// The outline (bookmarks) of a PDF LibreOffice made: (title, page) of each entry, nested
-/// entries included.
-fn outline(pdf: &Path) -> Vec<(String, usize)> {
+/// The outline (bookmarks) of a PDF: (title, page) of each entry down to `depth` levels.
+fn outline(pdf: &Path, depth: usize) -> Vec<(String, usize)> {
     let o = Command::new("qpdf")
         .args(["--json", "--json-key=outlines"])
         .arg(pdf)
@@ -248,16 +318,19 @@ fn outline(pdf: &Path) -> Vec<(String, usize)> {
         .unwrap();
     assert!(o.status.success(), "qpdf failed");
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    fn walk(items: &serde_json::Value, out: &mut Vec<(String, usize)>) {
+    fn walk(items: &serde_json::Value, depth: usize, out: &mut Vec<(String, usize)>) {
+        if depth == 0 {
+            return;
+        }
         for i in items.as_array().into_iter().flatten() {
             if let (Some(t), Some(p)) = (i["title"].as_str(), i["destpageposfrom1"].as_u64()) {
                 out.push((t.to_string(), p as usize));
             }
-            walk(&i["kids"], out);
+            walk(&i["kids"], depth - 1, out);
         }
     }
     let mut out = Vec::new();
-    walk(&json["outlines"], &mut out);
+    walk(&json["outlines"], depth, &mut out);
     out
 }
 
@@ -277,8 +350,18 @@ fn the_contents_show_the_pages_libreoffice_lays_the_report_out_on() {
         .arg("-")
         .output()
         .unwrap();
-    let contents = squash(&String::from_utf8_lossy(&o.stdout));
-    assert!(contents.starts_with("PeruDigital") || contents.contains("Contents"), "{contents}");
+    // The contents without white space, and where each of its lines starts: a page number
+    // ends at the end of its line.
+    let mut contents = String::new();
+    let mut line_starts = BTreeSet::new();
+    for line in String::from_utf8_lossy(&o.stdout).lines() {
+        line_starts.insert(contents.len());
+        contents.push_str(&squash(line));
+    }
+    assert!(
+        contents.starts_with("PeruDigital") || contents.contains("Contents"),
+        "{contents}"
+    );
     let entries: Vec<String> = docx_paragraphs(&std::fs::read(&docx).unwrap())
         .into_iter()
         .filter(|(s, _)| s == "TOC1" || s == "TOC2")
@@ -286,16 +369,26 @@ fn the_contents_show_the_pages_libreoffice_lays_the_report_out_on() {
         .collect();
     // Every heading the PDF's contents list is listed.
     let pdf_report = peru_build().join("peru/en/report.pdf");
-    let typst_outline = outline(&pdf_report);
+    let typst_outline = outline(&pdf_report, 2);
     assert_eq!(entries.len(), typst_outline.len(), "{entries:?}");
-    let pages = outline(&pdf);
+    let pages = outline(&pdf, 9);
     for title in &entries {
         let key = squash(title);
+        // The title, then its dot leader (so "Recommendations" is not "Recommendations at a
+        // glance").
         let at = contents
-            .find(&key)
+            .find(&format!("{key}.."))
             .unwrap_or_else(|| panic!("the contents lack {title:?}"));
-        let after = contents[at + key.len()..].trim_start_matches('.');
-        let shown: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let from = at + key.len();
+        let after = contents[from..].trim_start_matches('.');
+        let start = contents.len() - after.len();
+        let shown: String = after
+            .char_indices()
+            .take_while(|(i, c)| {
+                c.is_ascii_digit() && (*i == 0 || !line_starts.contains(&(start + i)))
+            })
+            .map(|(_, c)| c)
+            .collect();
         let shown: usize = shown
             .parse()
             .unwrap_or_else(|_| panic!("{title:?} shows no page: {after:.40}"));
@@ -320,7 +413,10 @@ fn libreoffice_page_counts(docx: &[PathBuf]) -> Vec<(PathBuf, usize)> {
         let to = out.path().join(k.to_string());
         let profile = tempfile::tempdir().unwrap();
         let o = Command::new("soffice")
-            .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.path().display()
+            ))
             .args(["--headless", "--convert-to", "pdf", "--outdir"])
             .arg(&to)
             .args(&these)
@@ -328,8 +424,13 @@ fn libreoffice_page_counts(docx: &[PathBuf]) -> Vec<(PathBuf, usize)> {
             .unwrap();
         for d in these {
             let pdf = to.join(d.file_stem().unwrap()).with_extension("pdf");
-            assert!(pdf.exists(), "LibreOffice did not convert {}: {}", d.display(), stderr(&o));
-            result.push((d.clone(), pdf_pages(&pdf)));
+            assert!(
+                pdf.exists(),
+                "LibreOffice did not convert {}: {}",
+                d.display(),
+                stderr(&o)
+            );
+            result.push((d.clone(), crate::fixture::pdfinfo_pages(&pdf)));
         }
     }
     result
@@ -342,17 +443,58 @@ fn one_pagers_and_the_overview_are_one_page_on_a4_and_letter() {
     }
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&root().join("data/peru"), &tmp.path().join("peru"));
-    copy_dir(&root().join("tests/fixtures/marenland"), &tmp.path().join("marenland"));
+    copy_dir(
+        &root().join("tests/fixtures/marenland"),
+        &tmp.path().join("marenland"),
+    );
     let mut docx = Vec::new();
-    for (name, paper) in [("peru", "letter"), ("marenland", "letter"), ("marenland", "a4")] {
+    // Marenland's `national-payments-switch` fits Letter in no PDF (its build stops with the
+    // overflow error, by design of the fixture): the other eleven are built on Letter.
+    let marenland: Vec<String> = [
+        "second-cable",
+        "ring-the-outer-group",
+        "satellite-backup",
+        "power-for-towers",
+        "cheaper-data",
+        "skills-for-older-people",
+        "content-in-local-languages",
+        "agents-on-every-island",
+        "merchant-payments",
+        "remittance-costs",
+        "island-digital-centres",
+    ]
+    .iter()
+    .flat_map(|r| ["--recommendation".to_string(), r.to_string()])
+    .collect();
+    for (name, paper) in [
+        ("peru", "letter"),
+        ("marenland", "letter"),
+        ("marenland", "a4"),
+    ] {
         let out = tmp.path().join(format!("{name}-{paper}"));
-        let o = run(
-            tmp.path(),
-            &[
-                "build", name, "--format", "docx", "--kind", "onepager", "--kind", "overview",
-                "--paper", paper, "--out", out.to_str().unwrap(), "-q",
-            ],
-        );
+        let mut args: Vec<String> = [
+            "build",
+            name,
+            "--format",
+            "docx",
+            "--kind",
+            "onepager",
+            "--kind",
+            "overview",
+            "--paper",
+            paper,
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if (name, paper) == ("marenland", "letter") {
+            args.extend(marenland.iter().cloned());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(tmp.path(), &args);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         docx.extend(docx_files(&out).into_iter().map(|(d, _)| d));
     }
@@ -364,7 +506,7 @@ fn one_pagers_and_the_overview_are_one_page_on_a4_and_letter() {
             .map(|(d, _)| d),
     );
     docx.sort();
-    assert_eq!(docx.len(), 2 * 2 * 11 + 2 * 13);
+    assert_eq!(docx.len(), 2 * 2 * 11 + 13 + 12);
     for (d, pages) in libreoffice_page_counts(&docx) {
         assert_eq!(pages, 1, "{} is {pages} pages in LibreOffice", d.display());
     }
@@ -381,8 +523,14 @@ fn a_letterhead_shows_on_pages_1_and_2_of_every_kind_and_sets_the_paper() {
     let o = run(
         tmp.path(),
         &[
-            "build", "demo", "--lang", "en", "--reference-docx",
-            reference.to_str().unwrap(), "--out", out.to_str().unwrap(),
+            "build",
+            "demo",
+            "--lang",
+            "en",
+            "--reference-docx",
+            reference.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -390,17 +538,29 @@ fn a_letterhead_shows_on_pages_1_and_2_of_every_kind_and_sets_the_paper() {
     // from a complete reference.
     let err = stderr(&o);
     assert_eq!(err.matches("warning:").count(), 1, "{err}");
-    assert!(err.contains("lacks 48 styles deca uses (`Bibliography`, `BackCover`"), "{err}");
-    assert!(!err.contains("DefaultParagraphFont") && !err.contains("TableNormal"), "{err}");
-    assert!(err.contains("`deca templates export DIR` writes the built-in reference document"), "{err}");
+    assert!(
+        err.contains("lacks 45 styles deca uses (`BackCover`, `BandContext`, `Bibliography`,"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("DefaultParagraphFont") && !err.contains("TableNormal"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`deca templates export DIR` writes the built-in reference document"),
+        "{err}"
+    );
     let mut kinds = BTreeSet::new();
     for (docx, a) in docx_files(&out) {
         kinds.insert(a["kind"].as_str().unwrap().to_string());
         // The PDF twin takes the letterhead's paper (US Letter).
-        let info = Command::new("pdfinfo").arg(docx.with_extension("pdf")).output().unwrap();
+        let info = Command::new("pdfinfo")
+            .arg(docx.with_extension("pdf"))
+            .output()
+            .unwrap();
         assert!(stdout(&info).contains("612 x 792 pts"), "{}", stdout(&info));
         let pdf = libreoffice_pdf(&docx, tmp.path());
-        let pages = pdf_pages(&pdf);
+        let pages = crate::fixture::pdfinfo_pages(&pdf);
         for page in 1..=pages.min(2) {
             let o = Command::new("pdftotext")
                 .args(["-f", &page.to_string(), "-l", &page.to_string()])
@@ -410,7 +570,9 @@ fn a_letterhead_shows_on_pages_1_and_2_of_every_kind_and_sets_the_paper() {
                 .unwrap();
             let text = normalize(&String::from_utf8_lossy(&o.stdout));
             assert!(
-                text.contains("Mission to Testland — Testland Digital Ecosystem Country Assessment"),
+                text.contains(
+                    "Mission to Testland — Testland Digital Ecosystem Country Assessment"
+                ),
                 "{} page {page} lacks the letterhead's header: {text:.200}",
                 docx.display()
             );
@@ -489,7 +651,17 @@ fn document_parts_match_the_goldens() {
     let out = tmp.path().join("out");
     let o = run(
         tmp.path(),
-        &["build", "demo", "--format", "docx", "--lang", "en", "--out", out.to_str().unwrap(), "-q"],
+        &[
+            "build",
+            "demo",
+            "--format",
+            "docx",
+            "--lang",
+            "en",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let bless = std::env::var("DECA_BLESS").is_ok_and(|v| v == "1");
@@ -497,7 +669,7 @@ fn document_parts_match_the_goldens() {
     for (case, file) in [
         ("base-report", "report.docx"),
         ("base-brief", "brief-integrity.docx"),
-        ("base-onepager", "onepager-village-towers.docx"),
+        ("base-onepager", "onepager-village-access.docx"),
         ("base-overview", "overview.docx"),
     ] {
         let actual = normalized(&part(&out.join("demo/en").join(file), "word/document.xml"));

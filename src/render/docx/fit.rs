@@ -41,7 +41,10 @@ impl Face {
         let upem = f64::from(face.units_per_em());
         let mut advances = HashMap::new();
         // Latin, Latin-1 and general punctuation: what the fixtures and most missions write.
-        for c in (0x20u32..0x250).chain(0x2000..0x2070).filter_map(char::from_u32) {
+        for c in (0x20u32..0x250)
+            .chain(0x2000..0x2070)
+            .filter_map(char::from_u32)
+        {
             if let Some(g) = face.glyph_index(c)
                 && let Some(a) = face.glyph_hor_advance(g)
             {
@@ -232,7 +235,9 @@ fn resolve(looks: &HashMap<String, Look>, id: &str) -> Look {
         macro_rules! take {
             ($($f:ident),*) => { $( if l.$f.is_some() { out.$f = l.$f.clone(); } )* };
         }
-        take!(size, sans, bold, before, after, line, left, right, contextual, margins);
+        take!(
+            size, sans, bold, before, after, line, left, right, contextual, margins
+        );
     }
     out
 }
@@ -311,7 +316,9 @@ pub fn height(body: &str, styles: &str, geo: &Geometry) -> f64 {
                     }
                     b"w:tblStyle" => {
                         let id = attr(e, b"w:val").unwrap_or_default();
-                        if let (Some(t), Some(m)) = (tables.last_mut(), resolve(&looks, &id).margins) {
+                        if let (Some(t), Some(m)) =
+                            (tables.last_mut(), resolve(&looks, &id).margins)
+                        {
                             t.margins = m;
                         }
                     }
@@ -381,12 +388,10 @@ pub fn height(body: &str, styles: &str, geo: &Geometry) -> f64 {
                     frame.height += (lines as f64 * pitch + picture) * 20.0 + before + after;
                     frame.last = Some((style.clone(), after));
                 }
-                b"w:tc" => {
-                    if frames.len() > 1 {
-                        let cell = frames.pop().expect("checked");
-                        if let Some(t) = tables.last_mut() {
-                            t.row.push(cell.height);
-                        }
+                b"w:tc" if frames.len() > 1 => {
+                    let cell = frames.pop().expect("checked");
+                    if let Some(t) = tables.last_mut() {
+                        t.row.push(cell.height);
                     }
                 }
                 b"w:tr" => {

@@ -273,7 +273,11 @@ fn expand_fields(xml: &str) -> String {
         };
         // "1" is only the cached result; Word and LibreOffice compute the real number. A
         // chapter's name has no placeholder worth showing.
-        let cached = if instr.starts_with("STYLEREF") { "" } else { "1" };
+        let cached = if instr.starts_with("STYLEREF") {
+            ""
+        } else {
+            "1"
+        };
         let replacement = format!(
             "</w:t></w:r><w:fldSimple w:instr=\" {} \"><w:r>{rpr}<w:t>{cached}</w:t></w:r></w:fldSimple><w:r>{rpr}<w:t xml:space=\"preserve\">",
             super::xml::esc(&instr.replace("&quot;", "\""))

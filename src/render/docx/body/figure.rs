@@ -154,7 +154,13 @@ impl Writer<'_> {
             }
             rows.push(cells);
         }
-        out.push(layout_table(self, "DecaPlain", &[half, total - half], rows, None));
+        out.push(layout_table(
+            self,
+            "DecaPlain",
+            &[half, total - half],
+            rows,
+            None,
+        ));
         Ok(())
     }
 }

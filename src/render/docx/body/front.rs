@@ -23,7 +23,10 @@ impl Writer<'_> {
             let style = self.style("Tag");
             c.push_str(&super::inline::text_run("  ", None));
             // Spaces inside the tag pad its shading.
-            c.push_str(&super::inline::text_run(&format!("\u{a0}{tag}\u{a0}"), Some(style)));
+            c.push_str(&super::inline::text_run(
+                &format!("\u{a0}{tag}\u{a0}"),
+                Some(style),
+            ));
         }
         self.para(
             P {

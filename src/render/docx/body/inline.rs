@@ -62,7 +62,9 @@ pub(in crate::render::docx) fn field(instr: &str, shown: &str, style: Option<&st
             esc(shown)
         ));
     }
-    out.push_str(&format!("<w:r>{rpr}<w:fldChar w:fldCharType=\"end\"/></w:r>"));
+    out.push_str(&format!(
+        "<w:r>{rpr}<w:fldChar w:fldCharType=\"end\"/></w:r>"
+    ));
     out
 }
 

@@ -116,6 +116,10 @@ pub(super) struct P {
     pub center: bool,
     /// Outline level 9 keeps a heading out of the contents and the navigation pane.
     pub no_outline: bool,
+    /// Turns off the style's keep-with-next and keep-lines: inside a layout table's cell they
+    /// would bind the whole table to what follows it, and LibreOffice then moves the table to
+    /// the next page rather than let its rows break.
+    pub loose: bool,
 }
 
 impl P {
@@ -146,6 +150,8 @@ pub(super) struct Writer<'a> {
     pub pending_bookmark: Option<String>,
     /// Outlined headings without an anchor written so far (their contents bookmarks).
     pub unanchored: usize,
+    /// How deep in layout-table cells the writer is.
+    pub in_cell: usize,
 }
 
 /// A Word bookmark name for an anchor: letters, digits and `_`, at most 40 characters, hidden
@@ -184,6 +190,8 @@ impl<'a> Writer<'a> {
         }
         if p.keep_next {
             ppr.push_str("<w:keepNext/>");
+        } else if p.loose {
+            ppr.push_str("<w:keepNext w:val=\"0\"/><w:keepLines w:val=\"0\"/>");
         }
         if p.page_break {
             ppr.push_str("<w:pageBreakBefore/>");
@@ -282,6 +290,7 @@ impl<'a> Writer<'a> {
                 let p = P {
                     page_break: *new_page,
                     no_outline: !outlined,
+                    loose: self.in_cell > 0,
                     ..P::style(style)
                 };
                 out.push(self.para(p, &c));
@@ -443,6 +452,7 @@ pub fn build(
         styles: BTreeSet::new(),
         pending_bookmark: None,
         unanchored: 0,
+        in_cell: 0,
     };
     collect_anchors(&doc.blocks, &mut w.bookmarks);
     let mut out = Vec::new();

@@ -9,13 +9,21 @@ fn levels(ordered: bool) -> String {
     let mut out = String::new();
     for lvl in 0..3 {
         let (fmt, text) = if ordered {
-            [("decimal", "%1."), ("lowerLetter", "%2."), ("lowerRoman", "%3.")][lvl]
+            [
+                ("decimal", "%1."),
+                ("lowerLetter", "%2."),
+                ("lowerRoman", "%3."),
+            ][lvl]
         } else {
             [("bullet", "•"), ("bullet", "–"), ("bullet", "◦")][lvl]
         };
         let left = 360 * (lvl + 1);
         let hanging = if ordered { 340 } else { 284 };
-        let bold = if ordered { "<w:rPr><w:b/><w:bCs/></w:rPr>" } else { "" };
+        let bold = if ordered {
+            "<w:rPr><w:b/><w:bCs/></w:rPr>"
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "<w:lvl w:ilvl=\"{lvl}\"><w:start w:val=\"1\"/><w:numFmt w:val=\"{fmt}\"/><w:lvlText w:val=\"{text}\"/><w:lvlJc w:val=\"left\"/><w:pPr><w:ind w:left=\"{left}\" w:hanging=\"{hanging}\"/></w:pPr>{bold}</w:lvl>"
         ));

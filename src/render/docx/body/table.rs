@@ -214,10 +214,7 @@ impl Writer<'_> {
                 keep_next: true,
                 ..P::style("KeyFigureValue")
             },
-            &format!(
-                "{bookmark}{}",
-                super::inline::text_run(&f.value, None)
-            ),
+            &format!("{bookmark}{}", super::inline::text_run(&f.value, None)),
         );
         s.push_str(&self.text_para(
             P {
@@ -267,6 +264,7 @@ impl Writer<'_> {
         let width = self.geo.text_width();
         let main_w = width * 64 / 100;
         let mut m = Vec::new();
+        self.in_cell += 1;
         self.blocks(main, &mut m, 0)?;
         let mut s = Vec::new();
         for b in side {
@@ -292,6 +290,7 @@ impl Writer<'_> {
                 other => self.blocks(std::slice::from_ref(other), &mut s, 0)?,
             }
         }
+        self.in_cell -= 1;
         let grid = [main_w, width - main_w];
         let style = self.style("DecaSidebar");
         out.push(table_xml(
@@ -332,6 +331,7 @@ impl Writer<'_> {
         let per = width / count as i64;
         let grid = vec![per; count];
         let mut rows = Vec::new();
+        self.in_cell += 1;
         for chunk in items.chunks(count) {
             let mut cells = Vec::new();
             for item in chunk {
@@ -341,6 +341,7 @@ impl Writer<'_> {
             }
             rows.push(cells);
         }
+        self.in_cell -= 1;
         let style = self.style("DecaPlain");
         out.push(table_xml(
             style,

@@ -168,7 +168,11 @@ pub fn assemble(
         doc.scale
     };
     let styles_xml = styles_part(doc, &body, r, builtin, geo, scale);
-    pkg.add("word/styles.xml", &format!("{CT}.styles+xml"), styles_xml.into_bytes());
+    pkg.add(
+        "word/styles.xml",
+        &format!("{CT}.styles+xml"),
+        styles_xml.into_bytes(),
+    );
     pkg.add(
         "word/numbering.xml",
         &format!("{CT}.numbering+xml"),

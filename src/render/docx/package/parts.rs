@@ -104,7 +104,10 @@ pub fn media_type(ext: &str) -> String {
 }
 
 /// `[Content_Types].xml`.
-pub fn content_types(defaults: &BTreeMap<String, String>, overrides: &[(String, String)]) -> String {
+pub fn content_types(
+    defaults: &BTreeMap<String, String>,
+    overrides: &[(String, String)],
+) -> String {
     format!(
         "{DECLARATION}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">{}{}</Types>",
         defaults

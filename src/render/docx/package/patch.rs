@@ -112,6 +112,9 @@ mod tests {
             replace_element(s, "w:pgMar", "<w:pgMar/>", &["<w:cols"]),
             "<w:sectPr><w:pgSz w:w=\"1\"/><w:pgMar/><w:cols/></w:sectPr>"
         );
-        assert_eq!(remove_element("<a><w:rsids><x/></w:rsids><w:rsidsRoot/></a>", "w:rsids"), "<a><w:rsidsRoot/></a>");
+        assert_eq!(
+            remove_element("<a><w:rsids><x/></w:rsids><w:rsidsRoot/></a>", "w:rsids"),
+            "<a><w:rsidsRoot/></a>"
+        );
     }
 }

@@ -35,7 +35,12 @@ fn page_setup(sect: &str, geo: &Geometry) -> String {
         "<w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"{}\" w:footer=\"{}\" w:gutter=\"0\"/>",
         geo.top, geo.right, geo.bottom, geo.left, geo.header, geo.footer
     );
-    let s = replace_element(sect, "w:pgSz", &size, &["<w:pgMar", "<w:cols", "<w:docGrid"]);
+    let s = replace_element(
+        sect,
+        "w:pgSz",
+        &size,
+        &["<w:pgMar", "<w:cols", "<w:docGrid"],
+    );
     replace_element(&s, "w:pgMar", &margin, &["<w:cols", "<w:docGrid"])
 }
 
@@ -122,6 +127,9 @@ mod tests {
             s,
             "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"h\"/><w:pgSz w:w=\"12240\" w:h=\"15840\"/><w:pgMar w:top=\"1\" w:right=\"4\" w:bottom=\"2\" w:left=\"3\" w:header=\"5\" w:footer=\"6\" w:gutter=\"0\"/><w:cols w:space=\"708\"/></w:sectPr>"
         );
-        assert_eq!(reference_id(&s, "w:headerReference", "default").as_deref(), Some("h"));
+        assert_eq!(
+            reference_id(&s, "w:headerReference", "default").as_deref(),
+            Some("h")
+        );
     }
 }
