@@ -25,3 +25,4 @@ mod scripts;
 mod spanish;
 mod text;
 mod word;
+mod word_layout;

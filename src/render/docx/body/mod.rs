@@ -2,7 +2,7 @@
 //! Heading 1–3 with bookmarks, real numbering for lists, tables whose header row repeats,
 //! footnotes, hyperlinks, figures as pictures with alt text, and the front and back matter.
 //!
-//! Every look comes from a named style (see `STYLES`): the body writes style ids, never a
+//! Every look comes from a named style (see `ids::STYLES`): the body writes style ids, never a
 //! colour or a font, so a mission's reference document restyles everything. Spacing comes
 //! from style spacing, `pageBreakBefore` and keep-with-next, never from empty paragraphs.
 //! Every id (pictures, links, footnotes, bookmarks, lists) is counted here in document order,
@@ -10,6 +10,7 @@
 
 mod figure;
 mod front;
+mod ids;
 mod inline;
 pub mod numbering;
 mod table;
@@ -17,66 +18,14 @@ mod toc;
 
 use std::collections::{BTreeSet, HashMap};
 
+pub use ids::STYLES;
+
 use super::geometry::Geometry;
 use super::raster::Raster;
 use super::xml::esc;
 use crate::diag::Diagnostic;
 use crate::ir::{Block, Document, Role, Tone};
 use crate::render::typst::PageMap;
-
-/// Every style id the body can write. A reference document lacking one gets the built-in
-/// style (and the build warns once, listing them).
-pub const STYLES: &[&str] = &[
-    "Normal",
-    "Title",
-    "Subtitle",
-    "Kicker",
-    "Heading1",
-    "Heading2",
-    "Heading3",
-    "Lead",
-    "Note",
-    "Caption",
-    "Source",
-    "Figure",
-    "ListParagraph",
-    "Callout",
-    "CalloutTitle",
-    "CalloutNote",
-    "CalloutNoteTitle",
-    "Fact",
-    "FactLabel",
-    "KeyFigureValue",
-    "KeyFigureLabel",
-    "KeyFigureSource",
-    "Bibliography",
-    "TableText",
-    "TableHeading",
-    "TOCHeading",
-    "TOC1",
-    "TOC2",
-    "FootnoteText",
-    "BandContext",
-    "Marks",
-    "CoverOrganization",
-    "CoverDate",
-    "SmallPrintHeading",
-    "SmallPrint",
-    "Disclaimer",
-    "Closing",
-    "BackCover",
-    "Hyperlink",
-    "FootnoteReference",
-    "Tag",
-    "FigureLabel",
-    "Cite",
-    "DecaTable",
-    "DecaPlain",
-    "DecaTiles",
-    "DecaBand",
-    "DecaCover",
-    "DecaSidebar",
-];
 
 /// Stands, inside the last paragraph properties of the report's front matter, where the
 /// package puts the section properties that end it.
