@@ -49,7 +49,7 @@ fn apply_settings(p: &Project, s: &Settings, args: &mut BuildArgs, given: &dyn G
         && !given.given("paper")
         && let Ok(paper) = Paper::from_str(v.get_ref(), false)
     {
-        args.paper = paper;
+        args.paper = Some(paper);
     }
     if let Some(v) = &s.kind
         && !given.given("kinds")

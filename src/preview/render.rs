@@ -219,7 +219,7 @@ impl Session {
                 let ctx = Ctx {
                     a: &p.assessment,
                     locale,
-                    paper: self.args.paper,
+                    paper: self.args.paper.unwrap_or_default(),
                 };
                 for target in plan::targets(&p.assessment) {
                     if !selection.wants(&target) {
@@ -262,7 +262,7 @@ impl Session {
         let ctx = Ctx {
             a: &p.assessment,
             locale: &p.locales[&lang],
-            paper: self.args.paper,
+            paper: self.args.paper.unwrap_or_default(),
         };
         let report = plan::document(
             &ctx,
@@ -290,7 +290,7 @@ impl Session {
         let ctx = Ctx {
             a: &p.assessment,
             locale: &p.locales[&lang],
-            paper: self.args.paper,
+            paper: self.args.paper.unwrap_or_default(),
         };
         let doc = plan::document(&ctx, &target);
         let (compiled, scale) = if doc.kind.is_one_page() {

@@ -152,8 +152,8 @@ fn docx_files_are_byte_identical_across_builds() {
 }
 
 /// A reference document made in LibreOffice (tests/fixtures/reference/letterhead.fodt converted
-/// to .docx): custom heading font and colour, a logo and a `{{title}}` placeholder split across
-/// runs in the header, PAGE and NUMPAGES fields in the footer.
+/// to .docx): custom heading font and colour, a logo in the header, a PAGE field in the footer,
+/// placeholders in both.
 #[test]
 fn a_reference_document_restyles_and_its_letterhead_survives() {
     let tmp = fixture(None);
@@ -196,7 +196,7 @@ fn a_reference_document_restyles_and_its_letterhead_survives() {
     let header = part(&parts, "word/header1.xml");
     assert!(header.contains("<w:drawing>"));
     assert!(
-        header.contains("Mission to Testland — Testland Digital Ecosystem Country Assessment"),
+        header.contains("Mission to Testland — Brief: Public integrity"),
         "{header}"
     );
     let header_rels = part(&parts, "word/_rels/header1.xml.rels");
@@ -215,7 +215,6 @@ fn a_reference_document_restyles_and_its_letterhead_survives() {
     let footer = part(&parts, "word/footer1.xml");
     assert!(footer.contains("15 March 2024"), "{footer}");
     assert!(footer.contains(" PAGE "), "{footer}");
-    assert!(footer.contains(" NUMPAGES "), "{footer}");
     // Page setup (US Letter in the reference) carries over.
     assert!(part(&parts, "word/document.xml").contains("<w:pgSz w:w=\"12240\" w:h=\"15840\""));
     for (name, b) in &parts {

@@ -84,10 +84,9 @@ impl Writer<'_> {
             },
             &caption,
         ));
-        let picture = match (&f.chart, &f.image) {
-            (Some(ch), _) => Some(self.raster.chart(ch)?),
-            (None, Some(img)) => Some(self.raster.image(&img.path)?),
-            (None, None) => None,
+        let picture = match &f.chart {
+            Some(ch) => Some(self.raster.chart(ch)?),
+            None => None,
         };
         let mut below = Vec::new();
         if let Some(s) = &f.source {

@@ -199,8 +199,18 @@ impl<'a> Writer<'a> {
         out: &mut Vec<String>,
         level: usize,
     ) -> Result<(), Vec<Diagnostic>> {
-        for b in blocks {
-            self.block(b, out, level)?;
+        let mut i = 0;
+        while i < blocks.len() {
+            // A side note reads after the block it sits beside, as in the PDF's reading order:
+            // the Word edition has no side column, so it is printed in place.
+            if matches!(blocks[i], Block::Aside { .. }) && i + 1 < blocks.len() {
+                self.block(&blocks[i + 1], out, level)?;
+                self.block(&blocks[i], out, level)?;
+                i += 2;
+                continue;
+            }
+            self.block(&blocks[i], out, level)?;
+            i += 1;
         }
         Ok(())
     }
@@ -319,6 +329,7 @@ impl<'a> Writer<'a> {
                     out.push(if i + 1 < n { keep_with_next(&x) } else { x });
                 }
             }
+            Block::Aside { blocks } => self.blocks(blocks, out, level)?,
             Block::Multicol { count, blocks } => self.multicol(*count, blocks, out)?,
             Block::Columns { main, side } => self.sidebar(main, side, out)?,
             Block::Sources { entries } => {

@@ -131,16 +131,6 @@ impl Writer<'_> {
             .map(|c| (c.width / total * width as f64).round() as i64)
             .collect();
         let center = |c: usize| t.columns.get(c).is_some_and(|col| col.center);
-        if let Some(c) = &t.caption {
-            let c = self.inlines(c, super::inline::Fmt::default());
-            out.push(self.para(
-                P {
-                    keep_next: true,
-                    ..P::style("Caption")
-                },
-                &c,
-            ));
-        }
         let mut rows = Vec::new();
         for (r, row) in std::iter::once(&t.header).chain(&t.rows).enumerate() {
             let mut cells = Vec::new();
