@@ -162,7 +162,7 @@ mod tests {
         a.profile = Some("lima".into());
         resolve(Some(&p), &mut a, &Typed(&[])).unwrap();
         assert_eq!(a.out, Path::new("lima"));
-        assert_eq!(a.paper, Paper::Letter);
+        assert_eq!(a.paper, Some(Paper::Letter));
         assert_eq!(a.langs, vec!["es".to_string()]);
 
         let mut b = args();
