@@ -51,8 +51,9 @@ fn with_bases(builtin: &str, ids: &[&str]) -> Vec<String> {
     out
 }
 
-/// Adds to `reference` each needed style it lacks, from `builtin`. Returns the merged part and
-/// the ids that were added.
+/// Adds to `reference` each needed style it lacks, from `builtin`, without the built-in fonts:
+/// an added style takes the reference's own (through Normal), so a letterhead's type is not
+/// mixed with Calibri and Cambria. Returns the merged part and the ids that were added.
 pub fn merge(reference: &str, builtin: &str, needed: &[&str]) -> (String, Vec<String>) {
     let have = style_ids(reference);
     let mut added = Vec::new();
@@ -62,7 +63,7 @@ pub fn merge(reference: &str, builtin: &str, needed: &[&str]) -> (String, Vec<St
             continue;
         }
         if let Some(el) = style_element(builtin, &id) {
-            insert.push_str(el);
+            insert.push_str(&without_fonts(el));
             added.push(id);
         }
     }
@@ -74,6 +75,107 @@ pub fn merge(reference: &str, builtin: &str, needed: &[&str]) -> (String, Vec<St
     };
     added.sort();
     (merged, added)
+}
+
+/// A style element without its `w:rFonts`.
+fn without_fonts(el: &str) -> String {
+    let mut s = el.to_string();
+    while let Some(i) = s.find("<w:rFonts ") {
+        let end = s[i..].find("/>").map_or(s.len(), |e| i + e + 2);
+        s.replace_range(i..end, "");
+    }
+    s
+}
+
+/// Moves the fonts and colour of the document defaults into the Normal style when it has none
+/// of its own: LibreOffice drops a character style's look in table cells when the paragraph's
+/// font comes from the defaults (fact labels and links turned black).
+pub fn defaults_into_normal(xml: &str) -> String {
+    let Some(start) = xml.find("<w:rPrDefault>") else {
+        return xml.to_string();
+    };
+    let end = xml[start..]
+        .find("</w:rPrDefault>")
+        .map_or(xml.len(), |e| start + e);
+    let defaults = &xml[start..end];
+    let take = |name: &str| {
+        defaults.find(&format!("<{name} ")).map(|i| {
+            let e = defaults[i..]
+                .find("/>")
+                .map_or(defaults.len(), |e| i + e + 2);
+            defaults[i..e].to_string()
+        })
+    };
+    let (fonts, color) = (take("w:rFonts"), take("w:color"));
+    let Some(normal) = style_element(xml, "Normal") else {
+        return xml.to_string();
+    };
+    let mut props = String::new();
+    if !normal.contains("<w:rFonts ") {
+        props.push_str(fonts.as_deref().unwrap_or_default());
+    }
+    if !normal.contains("<w:color ") {
+        // `w:color` follows the fonts and the emphasis in a run's properties.
+        props.push_str(color.as_deref().unwrap_or_default());
+    }
+    if props.is_empty() {
+        return xml.to_string();
+    }
+    let patched = match normal.find("<w:rPr>") {
+        Some(i) => {
+            let body = i + "<w:rPr>".len();
+            // Fonts first; the colour after any emphasis already there.
+            let rest = &normal[body..];
+            let at = [
+                "<w:spacing",
+                "<w:w ",
+                "<w:kern",
+                "<w:position",
+                "<w:sz",
+                "<w:highlight",
+                "<w:u ",
+                "<w:effect",
+                "<w:bdr",
+                "<w:shd",
+                "<w:fitText",
+                "<w:vertAlign",
+                "<w:rtl",
+                "<w:cs",
+                "<w:em ",
+                "<w:lang",
+                "<w:eastAsianLayout",
+                "<w:specVanish",
+                "<w:oMath",
+                "</w:rPr>",
+            ]
+            .iter()
+            .filter_map(|t| rest.find(t))
+            .min()
+            .unwrap_or(0);
+            let fonts_part = if normal.contains("<w:rFonts ") {
+                String::new()
+            } else {
+                fonts.clone().unwrap_or_default()
+            };
+            let color_part = if normal.contains("<w:color ") {
+                String::new()
+            } else {
+                color.clone().unwrap_or_default()
+            };
+            format!(
+                "{}{fonts_part}{}{color_part}{}",
+                &normal[..body],
+                &rest[..at],
+                &rest[at..]
+            )
+        }
+        None => normal.replacen(
+            "</w:style>",
+            &format!("<w:rPr>{props}</w:rPr></w:style>"),
+            1,
+        ),
+    };
+    xml.replacen(normal, &patched, 1)
 }
 
 /// Styles Word keeps for itself: every Word file has them, LibreOffice never writes them, and
@@ -269,6 +371,20 @@ mod tests {
             style_ids(&merged).iter().filter(|i| *i == "Normal").count(),
             1
         );
+    }
+
+    #[test]
+    fn the_defaults_fonts_and_colour_move_into_normal() {
+        let x = r#"<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="DejaVu Sans"/><w:color w:val="333333"/><w:sz w:val="20"/></w:rPr></w:rPrDefault></w:docDefaults><w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/><w:rPr><w:b/><w:sz w:val="22"/></w:rPr></w:style>"#;
+        let y = defaults_into_normal(x);
+        assert!(
+            y.ends_with(r#"<w:rPr><w:rFonts w:ascii="DejaVu Sans"/><w:b/><w:color w:val="333333"/><w:sz w:val="22"/></w:rPr></w:style>"#),
+            "{y}"
+        );
+        assert_eq!(defaults_into_normal(&y), y);
+        let merged = merge(&format!("<w:styles>{x}</w:styles>"), BUILTIN, &["Caption"]).0;
+        let caption = style_element(&merged, "Caption").unwrap();
+        assert!(!caption.contains("w:rFonts"), "{caption}");
     }
 
     #[test]

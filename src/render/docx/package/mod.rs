@@ -115,7 +115,14 @@ fn styles_part(
     let mut xml = match r.part_of_kind("styles").and_then(|p| r.text(&p)) {
         // The reference's numbering part is not carried over (deca writes its own lists), so
         // its styles must not point into it.
-        Some(s) => styles::merge(&styles::strip_numbering(&s), &builtin_styles, &needed).0,
+        Some(s) => {
+            styles::merge(
+                &styles::defaults_into_normal(&styles::strip_numbering(&s)),
+                &builtin_styles,
+                &needed,
+            )
+            .0
+        }
         None => builtin_styles,
     };
     if r.builtin {

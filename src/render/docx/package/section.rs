@@ -3,11 +3,10 @@
 //! A mission's reference document is honoured as it is: its page size and margins, its
 //! headers and footers on every page (page 1 included), its own first-page and odd/even
 //! settings. Only with the built-in reference does deca choose, from the document model's
-//! running-header policy: the report's cover pages carry neither header nor footer, a brief's
-//! first page (its title band) has the footer but no header, one-page documents have no header.
+//! running header and footer: the report's cover pages carry neither, a brief's first page (its
+//! title band) has the footer but no header, one-page documents have neither.
 
 use super::patch::{insert_before, remove_element, replace_element};
-use crate::edition::Kind;
 use crate::ir::Document;
 use crate::render::docx::geometry::Geometry;
 use crate::render::docx::reference::Reference;
@@ -76,25 +75,26 @@ pub fn compose(doc: &Document, r: &Reference, geo: &Geometry, front: bool) -> Se
         let t = remove_element(&s, "w:headerReference");
         remove_element(&t, "w:footerReference")
     };
+    let (header, footer) = (&doc.page.header, &doc.page.footer);
+    if !header.visible {
+        s = remove_element(&s, "w:headerReference");
+    }
+    if !footer.visible {
+        s = remove_element(&s, "w:footerReference");
+    }
     let mut front_section = None;
-    match doc.kind {
-        Kind::Report => {
-            if front {
-                front_section = Some(plain);
-            }
-        }
-        Kind::Brief => {
-            // Page 1 opens with the title band: the footer, but no running header.
-            if let Some(footer) = reference_id(&s, "w:footerReference", "default") {
-                let first = format!("<w:footerReference w:type=\"first\" r:id=\"{footer}\"/>");
-                let at = s.find('>').map_or(0, |i| i + 1);
-                s.insert_str(at, &first);
-                s = insert_before(&s, "<w:titlePg/>", AFTER_TITLE_PG);
-            }
-        }
-        Kind::Onepager | Kind::Overview => {
-            s = remove_element(&s, "w:headerReference");
-        }
+    if front {
+        // The cover pages are a section of their own, with neither header nor footer.
+        front_section = Some(plain);
+    } else if header.visible && header.from_page > 1 {
+        // Page 1 opens with the title band: no running header, the footer if it starts there.
+        let first_footer = reference_id(&s, "w:footerReference", "default")
+            .filter(|_| footer.visible && footer.from_page <= 1)
+            .map(|f| format!("<w:footerReference w:type=\"first\" r:id=\"{f}\"/>"))
+            .unwrap_or_default();
+        let at = s.find('>').map_or(0, |i| i + 1);
+        s.insert_str(at, &first_footer);
+        s = insert_before(&s, "<w:titlePg/>", AFTER_TITLE_PG);
     }
     Sections {
         front: front_section,
