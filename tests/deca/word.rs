@@ -74,14 +74,18 @@ fn no_paragraph_is_blank_or_only_a_page_break() {
             "{}: a page-break run",
             docx.display()
         );
-        let holds = [
-            "<w:t ",
-            "<w:t>",
-            "<w:drawing>",
-            "<w:fldChar",
-            "<w:fldSimple",
-        ];
-        let is_blank = |p: &str| !holds.iter().any(|h| p.contains(h));
+        // Holds a picture, a field, or text (an empty `<w:t>` is no text).
+        let is_blank = |p: &str| {
+            let text = p.match_indices("<w:t").any(|(i, _)| {
+                let rest = &p[i + 4..];
+                (rest.starts_with('>') || rest.starts_with(' '))
+                    && rest.find('>').is_some_and(|e| {
+                        !rest[..e].ends_with('/') && !rest[e + 1..].starts_with('<')
+                    })
+            });
+            let other = ["<w:drawing>", "<w:fldChar", "<w:fldSimple"];
+            !(text || other.iter().any(|h| p.contains(h)))
+        };
         let paragraphs = |x: &str| -> Vec<String> {
             x.split("<w:p>")
                 .skip(1)
