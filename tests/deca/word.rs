@@ -347,3 +347,83 @@ fn document_parts_match_the_goldens() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn a_content_wrapper_keeps_its_pictures() {
+    // A reference whose body frames every document: a logo above `{{content}}`.
+    let logo = zip_parts(
+        &std::fs::read(root().join("tests/fixtures/reference/letterhead-split.docx")).unwrap(),
+    )
+    .into_iter()
+    .find(|(n, _)| n.starts_with("word/media/"))
+    .unwrap()
+    .1;
+    let builtin = zip_parts(deca::templates::REFERENCE_DOCX);
+    let doc = String::from_utf8(builtin["word/document.xml"].clone()).unwrap();
+    let sect = &doc[doc.find("<w:sectPr>").unwrap()..doc.find("</w:body>").unwrap()];
+    let picture = r#"<w:p><w:r><w:drawing><wp:inline><wp:extent cx="1080000" cy="360000"/><wp:docPr id="1" name="Logo" descr="Mission logo"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="1" name="Logo"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdLogo"/></pic:blipFill><pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#;
+    let wrapped = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><w:body>{picture}<w:p><w:r><w:t>{{{{content}}}}</w:t></w:r></w:p>{sect}</w:body></w:document>"#
+    );
+    let rels = String::from_utf8(builtin["word/_rels/document.xml.rels"].clone())
+        .unwrap()
+        .replace(
+            "</Relationships>",
+            r#"<Relationship Id="rIdLogo" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/logo.png"/></Relationships>"#,
+        );
+    let mut reference = crate::docx::make_reference(&[
+        ("word/document.xml", &wrapped),
+        ("word/_rels/document.xml.rels", &rels),
+    ]);
+    {
+        // The logo's bytes, added to the package.
+        use std::io::Write;
+        let mut parts = zip_parts(&reference);
+        parts.insert("word/media/logo.png".into(), logo.clone());
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in parts {
+            z.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(&bytes).unwrap();
+        }
+        reference = z.finish().unwrap().into_inner();
+    }
+    let tmp = fixture(None);
+    let path = tmp.path().join("wrapper.docx");
+    std::fs::write(&path, reference).unwrap();
+    let out = tmp.path().join("out");
+    let o = run(
+        tmp.path(),
+        &[
+            "build",
+            "demo",
+            "--format",
+            "docx",
+            "--kind",
+            "overview",
+            "--lang",
+            "en",
+            "--reference-docx",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let docx = out.join("demo/en/overview.docx");
+    let body = part(&docx, "word/document.xml");
+    let rels = part(&docx, "word/_rels/document.xml.rels");
+    // The picture's relationship is carried over under an id of deca's, with its bytes.
+    let id = vals(&body.replace("r:embed=", "w:val="), "a:blip")
+        .into_iter()
+        .find(|v| v.starts_with("rIdDecaWrap"))
+        .unwrap_or_else(|| panic!("the wrapper's picture lost its relationship: {body:.400}"));
+    assert!(
+        rels.contains(&format!("Id=\"{id}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/logo.png\"")),
+        "{rels}"
+    );
+    let parts = zip_parts(&std::fs::read(&docx).unwrap());
+    assert_eq!(parts["word/media/logo.png"], logo);
+    assert!(body.find(&id).unwrap() < body.find("Recommendations at a glance").unwrap());
+}

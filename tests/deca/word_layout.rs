@@ -73,6 +73,15 @@ fn a_mission_reference_recolours_the_band_the_table_header_and_the_tag() {
     assert!(doc.contains("<w:tblStyle w:val=\"DecaTable\"/>"));
     assert!(doc.contains("<w:rStyle w:val=\"Tag\"/>"));
     let pdf = libreoffice_pdf(&docx, tmp.path());
+    // Table cells keep their styles' fonts in LibreOffice: Caladea (Cambria) for the cells,
+    // bold for the recommendations' titles, Carlito (Calibri) bold for the header row. (The
+    // priority marks, ●, come from a fallback font: Caladea has no such glyph.)
+    if have(&["pdffonts"]) {
+        let fonts = stdout(&Command::new("pdffonts").arg(&pdf).output().unwrap());
+        for face in ["Caladea-Regular", "Caladea-Bold", "Carlito-Bold"] {
+            assert!(fonts.contains(face), "no {face}: {fonts}");
+        }
+    }
     let png = tmp.path().join("page");
     let o = Command::new("pdftoppm")
         .args(["-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile"])
