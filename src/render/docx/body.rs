@@ -6,7 +6,7 @@
 //! docx-rs would take from a process-wide counter (pictures, links, footnotes) is set here in
 //! document order, so the same input gives the same bytes whatever else runs in parallel.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use docx_rs::{
     AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footnote,
@@ -18,8 +18,7 @@ use docx_rs::{
 
 use crate::diag::Diagnostic;
 use crate::ir::{self, Block, Document, Inline, KeyFigure, RefScope, Role, Tone};
-use crate::render::typst::Backend;
-use crate::render::typst::PageMap;
+use crate::render::{PageMap, Raster};
 
 /// Abstract numbering ids: docx-rs always writes its own abstractNum 1 / num 1.
 const BULLET_ABSTRACT: usize = 2;
@@ -43,8 +42,7 @@ struct Writer<'a> {
     doc: &'a Document,
     /// Pages of the report's anchors (the report's own, for the report).
     report_pages: Option<&'a PageMap>,
-    backend: &'a Backend,
-    assets: &'a BTreeMap<String, Vec<u8>>,
+    raster: &'a dyn Raster,
     docx: Docx,
     next_num: usize,
     next_bookmark: usize,
@@ -616,12 +614,7 @@ impl<'a> Writer<'a> {
         let cap = self.para("Caption", &caption)?.keep_next(true);
         out.push(Item::p(cap));
         let png = match &f.chart {
-            Some(ch) => {
-                let mut shell = serde_json::to_value(self.doc).expect("IR serializes");
-                shell["blocks"] = serde_json::json!([]);
-                shell["chart"] = serde_json::to_value(ch).expect("chart serializes");
-                Some(self.backend.chart_png(&shell, self.assets)?)
-            }
+            Some(ch) => Some(self.raster.chart(self.doc, ch)?),
             None => None,
         };
         let fig = self.style("Figure");
@@ -630,7 +623,7 @@ impl<'a> Writer<'a> {
             let max_w = 15.5 * 72.0 / 2.54 * share;
             let k = (max_w / png.width_pt).min(1.0);
             self.alts.push(f.alt.clone());
-            let pic = self.picture(png.bytes, png.width_pt * k, png.height_pt * k);
+            let pic = self.picture(png.bytes.clone(), png.width_pt * k, png.height_pt * k);
             p = p.add_run(Run::new().add_image(pic));
         }
         self.next_bookmark += 1;
@@ -772,15 +765,13 @@ enum Item {
 /// Renders the body; the package step adds styles, headers, footers and properties.
 pub fn build(
     doc: &Document,
-    backend: &Backend,
-    assets: &BTreeMap<String, Vec<u8>>,
+    raster: &dyn Raster,
     report_pages: Option<&PageMap>,
 ) -> Result<Body, Vec<Diagnostic>> {
     let mut w = Writer {
         doc,
         report_pages,
-        backend,
-        assets,
+        raster,
         docx: Docx::new(),
         next_num: 1,
         next_bookmark: 0,
@@ -857,8 +848,8 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
     let doc = w.doc;
     let f = &doc.front;
     for mark in &f.marks {
-        let png = w.backend.image_png(doc, &mark.path, w.assets)?;
-        let (png, wpt, hpt) = (png.bytes, png.width_pt, png.height_pt);
+        let png = w.raster.image(&mark.path)?;
+        let (png, wpt, hpt) = (png.bytes.clone(), png.width_pt, png.height_pt);
         let h = if f.cover { 34.0 } else { 20.0 };
         let pic = w.picture(png, wpt * h / hpt.max(1.0), h);
         w.alts.push(mark.alt.clone());
@@ -906,8 +897,8 @@ fn title_block(w: &mut Writer, items: &mut Vec<Item>) -> Result<(), Vec<Diagnost
             .add_run(Run::new().bold().add_text(&f.date_line)),
     ));
     if let Some(img) = &f.image {
-        let png = w.backend.image_png(doc, &img.path, w.assets)?;
-        let (png, wpt, hpt) = (png.bytes, png.width_pt, png.height_pt);
+        let png = w.raster.image(&img.path)?;
+        let (png, wpt, hpt) = (png.bytes.clone(), png.width_pt, png.height_pt);
         let k = (12.0 * 72.0 / 2.54 / wpt).min(1.0);
         w.alts.push(img.alt.clone());
         let pic = w.picture(png, wpt * k, hpt * k);
