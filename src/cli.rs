@@ -45,6 +45,71 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write a man page per command (roff) into a folder.
     Man(ManArgs),
+    /// Work with build manifests.
+    #[command(subcommand)]
+    Manifest(ManifestCommand),
+    /// Compile documents for a build (started by deca itself, not by people).
+    #[command(name = "__typst-worker", hide = true)]
+    TypstWorker(WorkerArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ManifestCommand {
+    /// Join the output folders of `deca build --shard K/N` runs into one folder with one
+    /// manifest.json and SHA256SUMS; refuses shards that disagree.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The folder to write the merged documents, manifest.json and SHA256SUMS to.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The shards' output folders.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Most bytes of data the worker may allocate.
+    #[arg(long)]
+    pub max_memory: u64,
+    /// Drop Typst's cached results unused for this many jobs after each job.
+    #[arg(long, default_value_t = 0)]
+    pub evict_age: usize,
+    /// Font folders, as the build was given them.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// A size in bytes: `2G`, `2GiB`, `512M`, `512MiB`, `1500000`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid size `{s}`: expected e.g. 2G, 512M or a number of bytes"))?;
+    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "t" | "tb" | "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => {
+            return Err(format!(
+                "invalid size `{s}`: unknown unit `{unit}` (use K, M, G or T)"
+            ));
+        }
+    };
+    let bytes = number * factor;
+    if bytes.is_nan() || bytes < 64.0 * 1024.0 * 1024.0 {
+        return Err(format!("invalid size `{s}`: a compile needs at least 64M"));
+    }
+    Ok(bytes as u64)
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +194,17 @@ pub struct BuildArgs {
     /// Stop a template that runs longer than this many seconds per document.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub timeout: u64,
+    /// Stop a template whose compile needs more memory than this (e.g. 4G, 512M).
+    #[arg(long, default_value = "2G", value_parser = parse_size, value_name = "SIZE")]
+    pub max_memory: u64,
+    /// Build only shard K of N (1-based): a deterministic part of the documents, for
+    /// splitting a portfolio across machines; join the parts with `deca manifest merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::edition::Shard>,
+    /// Also write each document's Typst sources (templates, ir.json, pages.json, images and a
+    /// `typst compile` command) under DIR, for the stock Typst CLI: `--emit typst DIR`.
+    #[arg(long, num_args = 2, value_names = ["FORMAT", "DIR"])]
+    pub emit: Vec<String>,
     /// Treat missing translations as errors.
     #[arg(long)]
     pub strict: bool,

@@ -140,8 +140,26 @@ fn untypeset(s: &str) -> String {
 
 struct Rig {
     dir: tempfile::TempDir,
-    backend: deca::render::typst::Backend,
+    typst: Arc<deca::render::typst::Typst>,
     reference: deca::render::docx::Reference,
+}
+
+const CREATED: &str = "2024-03-15T00:00:00Z";
+
+fn session(assets: &std::collections::BTreeMap<String, Vec<u8>>) -> deca::render::typst::Session {
+    deca::render::typst::Session::new(
+        deca::templates::TemplateSet::builtin(),
+        assets.clone(),
+        deca::render::typst::Moment {
+            year: 2024,
+            month: 3,
+            day: 15,
+            hour: 0,
+            minute: 0,
+            second: 0,
+        },
+        vec!["ua-1".into(), "a-2a".into()],
+    )
 }
 
 fn rig() -> &'static Rig {
@@ -154,20 +172,11 @@ fn rig() -> &'static Rig {
             let e = e.unwrap();
             std::fs::copy(e.path(), dir.path().join("demo").join(e.file_name())).unwrap();
         }
-        let templates = deca::templates::TemplateSet::builtin();
-        let backend = deca::render::typst::Backend {
-            shared: Arc::new(deca::render::typst::world::Shared::new(templates)),
-            today: typst::foundations::Datetime::from_ymd(2024, 3, 15).unwrap(),
-            timestamp: typst_pdf::Timestamp::new_utc(
-                typst::foundations::Datetime::from_ymd_hms(2024, 3, 15, 0, 0, 0).unwrap(),
-            ),
-            created: "2024-03-15T00:00:00Z".into(),
-            timeout: Duration::from_secs(60),
-            standards: vec![typst_pdf::PdfStandard::Ua_1, typst_pdf::PdfStandard::A_2a],
-        };
         Rig {
             dir,
-            backend,
+            typst: Arc::new(deca::render::typst::Typst::in_process(Duration::from_secs(
+                60,
+            ))),
             reference: deca::render::docx::builtin_reference(),
         }
     })
@@ -219,7 +228,13 @@ fn text_roundtrip(text: &str) -> Result<(), TestCaseError> {
     );
     let want = sanitised(text);
 
-    let docx = deca::render::docx::render(&doc, &rig.backend, &a.assets, &rig.reference, None)
+    let session = Arc::new(session(&a.assets));
+    let raster = deca::render::typst::TypstRaster {
+        typst: rig.typst.clone(),
+        session: session.clone(),
+        cache: Arc::new(deca::render::typst::RasterCache::new()),
+    };
+    let docx = deca::render::docx::render(&doc, &raster, &rig.reference, None, CREATED)
         .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
     let parts = zip_parts(&docx);
     let xml = String::from_utf8(parts["word/document.xml"].clone()).unwrap();
@@ -253,14 +268,17 @@ fn text_roundtrip(text: &str) -> Result<(), TestCaseError> {
         text
     );
 
-    let compiled = rig
-        .backend
-        .compile(&doc, &a.assets, None)
-        .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
+    let compiled = deca::render::typst::compile_here(
+        &session,
+        &deca::render::typst::main_template(doc.kind),
+        &serde_json::to_vec(&doc).unwrap(),
+        None,
+    )
+    .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
     // Text runs split where fonts change (a combining mark, an emoji); compare without spaces.
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let pdf_text = squash(&untypeset(
-        &deca::render::typst::page_texts(&compiled.doc).join(""),
+        &deca::render::typst::page_texts(&compiled).join(""),
     ));
     prop_assert!(
         pdf_text.contains(&squash(&want)),

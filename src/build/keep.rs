@@ -25,6 +25,9 @@ pub struct Scope {
     pub selection: Selection,
     /// The assessments (by name) the run built.
     pub assessments: Vec<String>,
+    /// Documents (paths) the run left as they were because their inputs did not change
+    /// (`deca watch`): outside its scope, so kept when intact.
+    pub unchanged: std::collections::BTreeSet<String>,
 }
 
 impl Scope {
@@ -42,6 +45,7 @@ impl Scope {
             item: a.priority.clone().or_else(|| a.recommendation.clone()),
         };
         self.assessments.contains(&a.assessment)
+            && !self.unchanged.contains(&a.path)
             && (s.langs.is_empty() || s.langs.contains(&a.lang))
             && format.is_some_and(|f| s.formats.contains(&f))
             && s.wants(&target)
@@ -127,7 +131,7 @@ mod tests {
             format: format.into(),
             priority: None,
             recommendation: None,
-            pages: 1,
+            pages: Some(1),
             bytes: bytes.len() as u64,
             sha256: crate::hash::sha256_hex(bytes),
             standards: vec![],
@@ -145,6 +149,7 @@ mod tests {
                 formats: vec![OutputFormat::Pdf, OutputFormat::Docx],
             },
             assessments: vec!["demo".into()],
+            unchanged: Default::default(),
         }
     }
 

@@ -19,8 +19,10 @@ pub struct Artifact {
     pub priority: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub recommendation: Option<String>,
-    /// Pages of the PDF; for a DOCX, the pages of its PDF twin (Word repaginates).
-    pub pages: usize,
+    /// Pages of the PDF; for a DOCX, the pages of its Typst layout when one was made (Word
+    /// repaginates), absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pages: Option<usize>,
     pub bytes: u64,
     pub sha256: String,
     /// Standards the file claims, e.g. `PDF/UA-1`, `PDF/A-2a`, `ISO/IEC 29500 (transitional)`.
@@ -83,7 +85,7 @@ mod tests {
             format: "pdf".into(),
             priority: None,
             recommendation: None,
-            pages: 1,
+            pages: Some(1),
             bytes: 3,
             sha256: sha256_hex(p.as_bytes()),
             standards: vec![],

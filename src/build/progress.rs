@@ -1,13 +1,23 @@
 //! How a build reports what it does: a progress bar on a terminal, plain lines otherwise,
 //! nothing with `--quiet`, or one JSON event per line with `--json`.
+//!
+//! Reports tell only the truth about the output folder: a file is announced as built (a
+//! "built" line, an `artifact` event) once it is published, and the files of a failed run
+//! are announced as `discarded`. Every problem of a document names the document (assessment,
+//! kind, language, format); the same problem in many documents is reported once, with the
+//! documents it occurred in.
 
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
 use serde_json::json;
 
+use super::manifest::Artifact;
 use crate::diag::{self, Diagnostic};
 
 /// The reporting mode.
@@ -17,6 +27,8 @@ pub enum Mode {
     Lines,
     Quiet,
     Json,
+    /// Watch: problems and notes only; the caller prints one status line per rebuild.
+    Summary,
 }
 
 impl Mode {
@@ -34,6 +46,60 @@ impl Mode {
     }
 }
 
+/// The document a problem or a file belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocRef {
+    pub assessment: String,
+    pub kind: String,
+    pub lang: String,
+    pub format: String,
+    /// The file it is (or would be) written to, relative to the output folder.
+    pub path: String,
+}
+
+/// One problem and the documents it occurred in.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub diagnostic: Diagnostic,
+    pub documents: Vec<DocRef>,
+}
+
+impl Problem {
+    /// Groups problems: the same diagnostic in several documents becomes one problem.
+    pub fn group(items: Vec<(Option<DocRef>, Diagnostic)>) -> Vec<Problem> {
+        let mut out: Vec<Problem> = Vec::new();
+        for (doc, d) in items {
+            match out.iter_mut().find(|p| p.diagnostic == d) {
+                Some(p) => p.documents.extend(doc),
+                None => out.push(Problem {
+                    diagnostic: d,
+                    documents: doc.into_iter().collect(),
+                }),
+            }
+        }
+        out
+    }
+
+    /// The diagnostic with the documents named at the end of its message, for people.
+    pub fn shown(&self) -> Diagnostic {
+        let mut d = self.diagnostic.clone();
+        match self.documents.as_slice() {
+            [] => {}
+            [one] => d.message = format!("{} (in {})", d.message, one.path),
+            [first, rest @ ..] => {
+                d.message = format!(
+                    "{} (in {} and {} other document{})",
+                    d.message,
+                    first.path,
+                    rest.len(),
+                    if rest.len() == 1 { "" } else { "s" },
+                );
+            }
+        }
+        d
+    }
+}
+
 /// Reports progress; shared by the worker threads.
 pub struct Reporter {
     mode: Mode,
@@ -41,6 +107,10 @@ pub struct Reporter {
     started: Instant,
     out: Mutex<()>,
     color: bool,
+    /// Warnings already shown, so a warning of every document is shown once.
+    seen: Mutex<HashSet<String>>,
+    /// Warnings shown so far.
+    warned: AtomicUsize,
 }
 
 impl Reporter {
@@ -51,11 +121,18 @@ impl Reporter {
             started: Instant::now(),
             out: Mutex::new(()),
             color: crate::ui::color_stderr(),
+            seen: Mutex::new(HashSet::new()),
+            warned: AtomicUsize::new(0),
         }
     }
 
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// Warnings reported since the run started.
+    pub fn warned(&self) -> usize {
+        self.warned.load(Ordering::Relaxed)
     }
 
     fn event(&self, value: serde_json::Value) {
@@ -75,9 +152,11 @@ impl Reporter {
         }
     }
 
-    /// The run starts: `total` documents to write.
+    /// The run starts: `total` files to make.
     pub fn start(&mut self, total: usize, assessments: &[String]) {
         self.started = Instant::now();
+        self.seen.lock().expect("seen lock").clear();
+        self.warned.store(0, Ordering::Relaxed);
         match self.mode {
             Mode::Json => self.event(json!({
                 "event": "start",
@@ -105,7 +184,7 @@ impl Reporter {
                 "building {total} document{}",
                 if total == 1 { "" } else { "s" }
             )),
-            Mode::Quiet => {}
+            Mode::Quiet | Mode::Summary => {}
         }
     }
 
@@ -116,23 +195,52 @@ impl Reporter {
         }
     }
 
-    /// A document was made (staged; it is moved into place when the run succeeds).
-    pub fn written(&self, path: &str, sha256: &str, bytes: u64, pages: Option<usize>) {
-        match self.mode {
-            Mode::Json => self.event(json!({
-                "event": "artifact",
-                "path": path,
-                "sha256": sha256,
-                "bytes": bytes,
-                "pages": pages,
-            })),
-            Mode::Bar => {
-                if let Some(bar) = &self.bar {
-                    bar.inc(1);
-                }
+    /// A file was made and staged (it is published only if the whole run succeeds).
+    pub fn staged(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    /// Where a report page map came from (`report`, `memory`, `cache`, `compiled`).
+    pub fn page_map(&self, assessment: &str, lang: &str, source: &str) {
+        if self.mode == Mode::Json {
+            self.event(json!({
+                "event": "page-map",
+                "assessment": assessment,
+                "lang": lang,
+                "source": source,
+            }));
+        }
+    }
+
+    /// The files the run published.
+    pub fn published(&self, artifacts: &[Artifact]) {
+        for a in artifacts {
+            match self.mode {
+                Mode::Json => self.event(json!({
+                    "event": "artifact",
+                    "path": a.path,
+                    "sha256": a.sha256,
+                    "bytes": a.bytes,
+                    "pages": a.pages,
+                    "text-scale": a.text_scale,
+                })),
+                Mode::Lines => self.line(&format!("built {}", a.path)),
+                Mode::Bar | Mode::Quiet | Mode::Summary => {}
             }
-            Mode::Lines => self.line(&format!("built {path}")),
-            Mode::Quiet => {}
+        }
+        // A one-page document set smaller than its template's size is worth knowing.
+        for a in artifacts.iter().filter(|a| a.format == "pdf") {
+            if let Some(scale) = a.text_scale
+                && matches!(self.mode, Mode::Lines | Mode::Bar | Mode::Summary)
+            {
+                self.line(&format!(
+                    "note: {} was set at {:.0}% text size to fit one page",
+                    a.path,
+                    scale * 100.0
+                ));
+            }
         }
     }
 
@@ -147,7 +255,7 @@ impl Reporter {
                     self.event(json!({ "event": "removed", "path": p }));
                 }
             }
-            Mode::Bar | Mode::Lines => self.line(&format!(
+            Mode::Bar | Mode::Lines | Mode::Summary => self.line(&format!(
                 "removed {} file{} an earlier build listed: {}",
                 paths.len(),
                 if paths.len() == 1 { "" } else { "s" },
@@ -157,11 +265,82 @@ impl Reporter {
         }
     }
 
-    /// Warnings and errors, as they happen.
+    /// Files made by a run that failed: they were not published.
+    pub fn discarded(&self, artifacts: &[Artifact]) {
+        if self.mode == Mode::Json {
+            for a in artifacts {
+                self.event(json!({
+                    "event": "discarded",
+                    "path": a.path,
+                    "sha256": a.sha256,
+                    "bytes": a.bytes,
+                }));
+            }
+        }
+    }
+
+    /// Says that a failed run's files were discarded (lines and bar modes).
+    pub fn discarded_count(&self, n: usize) {
+        if n > 0 && matches!(self.mode, Mode::Lines | Mode::Bar) {
+            self.line(&format!(
+                "discarded {n} document{} built before the failure",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+
+    /// Problems of documents, as they happen: warnings shown once however many documents
+    /// raise them.
+    pub fn document_diagnostics(&self, items: &[(Option<DocRef>, Diagnostic)]) {
+        let fresh: Vec<(Option<DocRef>, Diagnostic)> = {
+            let mut seen = self.seen.lock().expect("seen lock");
+            items
+                .iter()
+                .filter(|(_, d)| {
+                    d.is_error() || seen.insert(diag::render_short(std::slice::from_ref(d)))
+                })
+                .cloned()
+                .collect()
+        };
+        self.problems(&Problem::group(fresh));
+    }
+
+    /// Problems, each with the documents it belongs to.
+    pub fn problems(&self, problems: &[Problem]) {
+        if problems.is_empty() {
+            return;
+        }
+        if self.mode == Mode::Json {
+            let warnings = problems.iter().filter(|p| !p.diagnostic.is_error()).count();
+            self.warned.fetch_add(warnings, Ordering::Relaxed);
+            if diag::on_github_actions() {
+                let shown: Vec<Diagnostic> = problems.iter().map(Problem::shown).collect();
+                let _guard = self.out.lock().expect("output lock");
+                eprint!("{}", diag::render_github(&shown));
+            }
+            for p in problems {
+                let d = &p.diagnostic;
+                let mut v = serde_json::to_value(d.to_json()).expect("diagnostic serializes");
+                v["event"] = json!(if d.is_error() { "error" } else { "warning" });
+                if let Some(first) = p.documents.first() {
+                    v["document"] = serde_json::to_value(first).expect("serializes");
+                    v["documents"] = serde_json::to_value(&p.documents).expect("serializes");
+                }
+                self.event(v);
+            }
+            return;
+        }
+        let shown: Vec<Diagnostic> = problems.iter().map(Problem::shown).collect();
+        self.diagnostics(&shown);
+    }
+
+    /// Warnings and errors that belong to no single document.
     pub fn diagnostics(&self, diags: &[Diagnostic]) {
         if diags.is_empty() {
             return;
         }
+        let warnings = diags.iter().filter(|d| !d.is_error()).count();
+        self.warned.fetch_add(warnings, Ordering::Relaxed);
         if diag::on_github_actions() {
             // Annotations go to standard error (the runner reads both streams), leaving
             // standard output to `--json` events.
@@ -184,21 +363,28 @@ impl Reporter {
                     diag::eprint_human(&errors, self.color);
                 }
             }
-            Mode::Bar | Mode::Lines => {
-                let text = diag::render_plain(diags);
-                match &self.bar {
-                    Some(bar) => bar.suspend(|| diag::eprint_human(diags, self.color)),
-                    None => {
-                        let _guard = self.out.lock().expect("output lock");
-                        eprint!("{text}");
-                    }
+            Mode::Bar | Mode::Lines | Mode::Summary => match &self.bar {
+                Some(bar) => bar.suspend(|| diag::eprint_human(diags, self.color)),
+                None => {
+                    let _guard = self.out.lock().expect("output lock");
+                    diag::eprint_human(diags, self.color);
                 }
-            }
+            },
         }
     }
 
     /// The run ended.
-    pub fn finish(&self, ok: bool, written: usize, warnings: usize, errors: usize, out_dir: &str) {
+    /// The run ended; `compiles` is how many times Typst compiled a document (for CI and
+    /// for checking what a build did).
+    pub fn finish(
+        &self,
+        ok: bool,
+        written: usize,
+        warnings: usize,
+        errors: usize,
+        out_dir: &str,
+        compiles: u64,
+    ) {
         let secs = self.started.elapsed().as_secs_f64();
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
@@ -210,9 +396,10 @@ impl Reporter {
                 "documents": written,
                 "warnings": warnings,
                 "errors": errors,
+                "typst-compiles": compiles,
                 "seconds": (secs * 1000.0).round() / 1000.0,
             })),
-            Mode::Quiet => {}
+            Mode::Quiet | Mode::Summary => {}
             Mode::Bar | Mode::Lines => {
                 if ok {
                     self.line(&format!(
@@ -228,5 +415,36 @@ impl Reporter {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(path: &str) -> DocRef {
+        DocRef {
+            assessment: "peru".into(),
+            kind: "report".into(),
+            lang: "en".into(),
+            format: "pdf".into(),
+            path: path.into(),
+        }
+    }
+
+    #[test]
+    fn the_same_problem_in_many_documents_is_one_problem_naming_them() {
+        let d = Diagnostic::error("unknown variable: x");
+        let grouped = Problem::group(vec![
+            (Some(doc("peru/en/report.pdf")), d.clone()),
+            (Some(doc("peru/es/report.pdf")), d.clone()),
+            (Some(doc("peru/es/report.pdf")), Diagnostic::error("other")),
+        ]);
+        assert_eq!(grouped.len(), 2);
+        assert_eq!(
+            grouped[0].shown().message,
+            "unknown variable: x (in peru/en/report.pdf and 1 other document)"
+        );
+        assert_eq!(grouped[1].shown().message, "other (in peru/es/report.pdf)");
     }
 }

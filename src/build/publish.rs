@@ -223,12 +223,8 @@ impl Staging {
     pub fn abandon(self) {}
 
     /// Abandons the run and reports its errors.
-    pub fn fail(self, errors: Vec<Diagnostic>, warnings: usize) -> super::Failure {
-        super::Failure {
-            diagnostics: errors,
-            usage: false,
-            warnings,
-        }
+    pub fn fail(self, errors: Vec<Diagnostic>, _warnings: usize) -> super::Failure {
+        super::Failure::errors(errors)
     }
 }
 

@@ -51,6 +51,17 @@ impl Selection {
         }
     }
 
+    /// Every document, in every language and format.
+    pub fn everything() -> Selection {
+        Selection {
+            kinds: Kind::ALL.to_vec(),
+            priorities: Vec::new(),
+            recommendations: Vec::new(),
+            langs: Vec::new(),
+            formats: vec![OutputFormat::Pdf, OutputFormat::Docx],
+        }
+    }
+
     /// Ids and languages must exist in the assessment.
     pub fn check(&self, a: &Assessment) -> Result<(), Diagnostic> {
         let unknown = |what: &str, flag: &str, given: &str, known: Vec<&str>| {

@@ -29,6 +29,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> u8 {
         Command::Check(args) => args.font_paths.as_slice(),
         Command::Build(args) | Command::Watch(args) => args.font_paths.as_slice(),
         Command::Preview(args) => args.build.font_paths.as_slice(),
+        Command::TypstWorker(args) => args.font_paths.as_slice(),
         _ => &[],
     };
     if let Err(d) = crate::fonts::use_font_paths(font_paths) {
@@ -74,6 +75,12 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> u8 {
         Command::Templates(crate::cli::TemplatesCommand::Export(args)) => templates::export(&args),
         Command::Completions(args) => crate::complete::registration(args.shell),
         Command::Man(args) => man::run(&args),
+        Command::Manifest(crate::cli::ManifestCommand::Merge(args)) => {
+            crate::build::merge::run(&args.out, &args.shards)
+        }
+        Command::TypstWorker(args) => {
+            crate::render::typst::worker::main(args.max_memory, args.evict_age)
+        }
     }
 }
 

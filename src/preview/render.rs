@@ -15,18 +15,19 @@ use typst_layout::PagedDocument;
 
 use crate::cli::BuildArgs;
 use crate::diag::Diagnostic;
-use crate::edition::{Kind, PdfStandard};
+use crate::edition::Kind;
 use crate::i18n::Locale;
 use crate::model::{self, Assessment};
 use crate::plan::{self, Ctx, Target};
-use crate::render::typst::{Backend, PageMap, fit, world::Shared};
+use crate::render::typst::{self as engine, PageMap, RasterCache, Request, Typst, TypstRaster};
 use crate::templates::{self, TemplateSet};
 use crate::ui;
 
 /// One assessment, ready to compile.
 struct Prepared {
     assessment: Assessment,
-    backend: Backend,
+    session: Arc<engine::Session>,
+    created: String,
     locales: BTreeMap<String, Locale>,
     reference: crate::render::docx::Reference,
 }
@@ -35,6 +36,9 @@ struct Prepared {
 pub struct Session {
     prepared: Vec<Prepared>,
     args: BuildArgs,
+    /// Compiles in this process, keeping each layout to draw pages from.
+    typst: Arc<Typst>,
+    pictures: Arc<RasterCache>,
     /// Warnings found while loading, shown above every document.
     pub warnings: Vec<Diagnostic>,
 }
@@ -69,42 +73,24 @@ pub struct Rendered {
     at: usize,
 }
 
-fn standards(args: &BuildArgs) -> Vec<typst_pdf::PdfStandard> {
-    let list = if args.pdf_standards.is_empty() {
-        vec![PdfStandard::Ua1, PdfStandard::A2a]
-    } else {
-        args.pdf_standards.clone()
-    };
-    list.iter()
-        .filter_map(|s| match s {
-            PdfStandard::Ua1 => Some(typst_pdf::PdfStandard::Ua_1),
-            PdfStandard::A2b => Some(typst_pdf::PdfStandard::A_2b),
-            PdfStandard::A2a => Some(typst_pdf::PdfStandard::A_2a),
-            PdfStandard::A2u => Some(typst_pdf::PdfStandard::A_2u),
-            PdfStandard::A3b => Some(typst_pdf::PdfStandard::A_3b),
-            PdfStandard::None => None,
-        })
-        .collect()
-}
-
-fn date(a: &Assessment) -> Option<(typst::foundations::Datetime, typst_pdf::Timestamp, String)> {
+/// The moment documents are dated with, and the same as a Word date.
+fn date(a: &Assessment) -> (engine::Moment, String) {
     let d = a.date;
-    let day = typst::foundations::Datetime::from_ymd(d.year(), u8::from(d.month()), d.day())?;
-    let moment = typst::foundations::Datetime::from_ymd_hms(
-        d.year(),
-        u8::from(d.month()),
-        d.day(),
-        0,
-        0,
-        0,
-    )?;
+    let moment = engine::Moment {
+        year: d.year(),
+        month: u8::from(d.month()),
+        day: d.day(),
+        hour: 0,
+        minute: 0,
+        second: 0,
+    };
     let created = format!(
         "{:04}-{:02}-{:02}T00:00:00Z",
         d.year(),
         u8::from(d.month()),
         d.day()
     );
-    Some((day, typst_pdf::Timestamp::new_utc(moment), created))
+    (moment, created)
 }
 
 impl Session {
@@ -175,21 +161,13 @@ impl Session {
                     continue;
                 }
             };
-            let Some((today, timestamp, created)) = date(&a) else {
-                errors.push(Diagnostic::error("failed to represent the document date"));
-                continue;
-            };
-            let backend = Backend {
-                shared: Arc::new(Shared::new(set)),
-                today,
-                timestamp,
-                created,
-                timeout: Duration::from_secs(args.timeout.max(1)),
-                standards: standards(args),
-            };
+            let (moment, created) = date(&a);
+            let session =
+                engine::Session::new(set, a.assets.clone(), moment, crate::build::standards(args));
             prepared.push(Prepared {
                 assessment: a,
-                backend,
+                session: Arc::new(session),
+                created,
                 locales,
                 reference,
             });
@@ -198,6 +176,8 @@ impl Session {
             Ok(Session {
                 prepared,
                 args: args.clone(),
+                typst: Arc::new(Typst::in_process(Duration::from_secs(args.timeout.max(1)))),
+                pictures: Arc::new(RasterCache::new()),
                 warnings,
             })
         } else {
@@ -271,8 +251,21 @@ impl Session {
                 item: None,
             },
         );
-        let compiled = p.backend.compile(&report, &p.assessment.assets, None)?;
-        Ok(Some(crate::render::typst::anchors(&compiled.doc)))
+        let ir = serde_json::to_vec(&report).expect("IR serializes");
+        let request = Request {
+            main: engine::main_template(Kind::Report),
+            ir: &ir,
+            pages: None,
+            fit: false,
+            pdf: None,
+            images: None,
+            document: None,
+        };
+        let (out, _) = self
+            .typst
+            .run_local(&p.session, &request)
+            .map_err(failure)?;
+        Ok(Some(out.layout.anchors))
     }
 
     /// Compiles one document; `pages` is the report's page map (`report_pages`).
@@ -293,25 +286,32 @@ impl Session {
             paper: self.args.paper.unwrap_or_default(),
         };
         let doc = plan::document(&ctx, &target);
-        let (compiled, scale) = if doc.kind.is_one_page() {
-            match fit::fit(&p.backend, &doc, &p.assessment.assets, pages) {
-                Ok(v) => v,
-                Err(fit::Failure::Errors(d)) => return Err(d),
-                Err(fit::Failure::Overflow(o)) => {
-                    return Err(vec![Diagnostic::error(format!(
-                        "`{}` does not fit on one page: even at {:.0}% text size it overflows by about {:.0} mm",
-                        id.0,
-                        o.scale * 100.0,
-                        o.overflow_mm.max(1.0)
-                    ))
-                    .hint("`deca build` names the field to shorten")]);
-                }
-            }
-        } else {
-            (p.backend.compile(&doc, &p.assessment.assets, pages)?, 1.0)
+        let ir = serde_json::to_vec(&doc).expect("IR serializes");
+        let request = Request {
+            main: engine::main_template(doc.kind),
+            ir: &ir,
+            pages,
+            fit: doc.kind.is_one_page(),
+            pdf: Some(id.0.clone()),
+            images: None,
+            document: None,
         };
-        let pdf = p.backend.export(&compiled.doc, &id.0)?;
-        let texts = crate::render::typst::page_texts(&compiled.doc);
+        let (out, laid_out) = match self.typst.run_local(&p.session, &request) {
+            Ok(v) => v,
+            Err(engine::Failure::Errors(d)) => return Err(d),
+            Err(engine::Failure::Overflow { overflow: o, .. }) => {
+                return Err(vec![Diagnostic::error(format!(
+                    "`{}` does not fit on one page: even at {:.0}% text size it overflows by about {:.0} mm",
+                    id.0,
+                    o.scale * 100.0,
+                    o.overflow_mm.unwrap_or(0.0).max(1.0)
+                ))
+                .hint("`deca build` names the field to shorten")]);
+            }
+        };
+        let scale = out.layout.scale;
+        let pdf = out.pdf.unwrap_or_default();
+        let texts = crate::render::typst::page_texts(&laid_out);
         let mut fitted = doc;
         fitted.scale = scale;
         let at = self
@@ -321,10 +321,10 @@ impl Session {
             .unwrap_or(0);
         Ok(Rendered {
             pdf,
-            doc: Arc::new(compiled.doc),
+            doc: Arc::new(laid_out),
             texts,
             scale,
-            warnings: compiled.warnings,
+            warnings: out.warnings,
             fitted,
             pages: pages.cloned(),
             at,
@@ -334,12 +334,17 @@ impl Session {
     /// The Word file of a compiled document, made when asked for.
     pub fn docx(&self, r: &Rendered) -> Result<Vec<u8>, Vec<Diagnostic>> {
         let p = &self.prepared[r.at];
+        let raster = TypstRaster {
+            typst: self.typst.clone(),
+            session: p.session.clone(),
+            cache: self.pictures.clone(),
+        };
         crate::render::docx::render(
             &r.fitted,
-            &p.backend,
-            &p.assessment.assets,
+            &raster,
             &p.reference,
             r.pages.as_ref(),
+            &p.created,
         )
     }
 
@@ -360,6 +365,14 @@ impl Session {
         out.sort();
         out.dedup();
         out
+    }
+}
+
+/// A failed compile's diagnostics.
+fn failure(f: engine::Failure) -> Vec<Diagnostic> {
+    match f {
+        engine::Failure::Errors(d) => d,
+        engine::Failure::Overflow { warnings, .. } => warnings,
     }
 }
 

@@ -1,5 +1,132 @@
-//! The two backends that render IR documents: Typst (PDF, and PNG charts) and DOCX.
+//! The renderer seam: every output format is a [`Renderer`] over the same IR document and a
+//! [`Context`]. The context carries the assessment's images and, explicitly, what one backend
+//! needs from another: the report's page map (pages that references print) and the layout
+//! facts of the Typst edition (page count, the scale a one-pager was fitted at). Pictures for
+//! formats that cannot draw charts themselves come from a [`Raster`].
+//!
+//! Adding a format is a new module implementing `Renderer` and one line in [`renderer`].
 
 pub mod docx;
 pub mod outline_open;
 pub mod typst;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+use crate::edition::{Kind, OutputFormat};
+use crate::ir;
+
+/// The page of each anchor of a document (`finding-x` → 12).
+pub type PageMap = HashMap<String, usize>;
+
+/// What the Typst layout of a document says, for the build and for other backends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub pages: usize,
+    /// The text scale the document was set at (below 1.0 when shrunk to fit one page).
+    pub scale: f64,
+    /// Page of each labelled anchor (`finding-x`, `recommendation-y`).
+    pub anchors: PageMap,
+}
+
+/// A picture a format embeds in place of a chart or an image it cannot draw itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Png {
+    pub bytes: Vec<u8>,
+    pub width_pt: f64,
+    pub height_pt: f64,
+}
+
+/// Rasterises charts and images, the same pictures as the PDF shows.
+pub trait Raster: Sync {
+    /// A chart of `doc` (its theme, language and labels) as PNG.
+    fn chart(&self, doc: &ir::Document, chart: &ir::Chart) -> Result<Arc<Png>, Vec<Diagnostic>>;
+    /// An image file served under `path` (`/assets/logo.svg`) as PNG at its natural size.
+    fn image(&self, path: &str) -> Result<Arc<Png>, Vec<Diagnostic>>;
+}
+
+/// Everything a renderer is given besides the document.
+pub struct Context<'a> {
+    /// Where the file goes, `peru/en/brief-integrity`: the PDF's identifier.
+    pub ident: &'a str,
+    /// The document's IR as JSON, serialised once for every backend that reads JSON.
+    pub ir_json: &'a [u8],
+    /// The report's page map for a document that cites report pages; for the report itself,
+    /// its own (from `layout`).
+    pub report_pages: Option<&'a PageMap>,
+    /// The Typst layout of this document, when another renderer made it or it was asked for.
+    pub layout: Option<&'a Layout>,
+    pub raster: &'a dyn Raster,
+}
+
+/// A rendered file.
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    /// The layout, when this renderer laid the document out (the PDF renderer does).
+    pub layout: Option<Layout>,
+    pub warnings: Vec<Diagnostic>,
+    /// Standards the file claims, e.g. `PDF/UA-1`, `ISO/IEC 29500 (transitional)`.
+    pub standards: Vec<String>,
+}
+
+/// Why a renderer made no file.
+#[derive(Debug)]
+pub enum Failure {
+    Errors(Vec<Diagnostic>),
+    /// A one-page document does not fit even at the smallest text size.
+    Overflow {
+        overflow: typst::fit::Overflow,
+        warnings: Vec<Diagnostic>,
+    },
+}
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(d: Vec<Diagnostic>) -> Failure {
+        Failure::Errors(d)
+    }
+}
+
+impl From<typst::Failure> for Failure {
+    fn from(f: typst::Failure) -> Failure {
+        match f {
+            typst::Failure::Errors(d) => Failure::Errors(d),
+            typst::Failure::Overflow { overflow, warnings } => {
+                Failure::Overflow { overflow, warnings }
+            }
+        }
+    }
+}
+
+/// One output format.
+pub trait Renderer: Send + Sync {
+    fn format(&self) -> OutputFormat;
+    /// Whether rendering a document of `kind` needs its Typst layout in the context (the
+    /// fit scale of a one-pager, the report's own page numbers).
+    fn needs_layout(&self, kind: Kind) -> bool;
+    /// Renders a document.
+    fn render(&self, doc: &ir::Document, cx: &Context) -> Result<Rendered, Failure>;
+}
+
+/// What renderers of one assessment share.
+pub struct Env {
+    pub typst: Arc<typst::Typst>,
+    pub session: Arc<typst::Session>,
+    /// The reference Word document.
+    pub reference: Arc<docx::Reference>,
+    /// The moment files are dated with, `2022-09-30T00:00:00Z`.
+    pub created: String,
+}
+
+/// The renderer of a format: the one place formats are registered.
+pub fn renderer(format: OutputFormat, env: &Env) -> Box<dyn Renderer> {
+    match format {
+        OutputFormat::Pdf => Box::new(typst::PdfRenderer::new(env)),
+        OutputFormat::Docx => Box::new(docx::DocxRenderer::new(env)),
+    }
+}
+
+/// The renderers of a list of formats, in the order given.
+pub fn renderers(formats: &[OutputFormat], env: &Env) -> BTreeMap<OutputFormat, Box<dyn Renderer>> {
+    formats.iter().map(|f| (*f, renderer(*f, env))).collect()
+}

@@ -3,7 +3,7 @@
 //! the category axis, whichever way the bars run. The kinds come from the schema itself, so a
 //! new kind without a drawing in the Marenland fixture fails here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -13,7 +13,8 @@ use deca::i18n::Locale;
 use deca::ir::{Block, Chart};
 use deca::model::raw::ChartKind;
 use deca::plan::{Ctx, Target};
-use deca::render::typst::{Backend, world::Shared};
+use deca::render::Raster;
+use deca::render::typst::{Moment, RasterCache, Session, Typst, TypstRaster};
 use deca::templates::TemplateSet;
 
 use crate::common::*;
@@ -66,8 +67,9 @@ fn kind_of(name: &str) -> ChartKind {
 /// The Marenland report's charts, planned by the library exactly as `deca build` plans them,
 /// with the backend that draws them.
 struct Planned {
-    backend: Backend,
-    assets: BTreeMap<String, Vec<u8>>,
+    session: Arc<Session>,
+    typst: Arc<Typst>,
+    report: deca::ir::Document,
     /// Each figure's chart and alt text, in document order.
     figures: Vec<(Chart, String)>,
     shell: serde_json::Value,
@@ -108,18 +110,19 @@ fn planned() -> &'static Planned {
         });
         let mut shell = serde_json::to_value(&doc).unwrap();
         shell["blocks"] = serde_json::json!([]);
-        let day = typst::foundations::Datetime::from_ymd(2025, 6, 30).unwrap();
-        let backend = Backend {
-            shared: Arc::new(Shared::new(templates)),
-            today: day,
-            timestamp: typst_pdf::Timestamp::new_utc(day),
-            created: "2025-06-30T00:00:00Z".into(),
-            timeout: std::time::Duration::from_secs(60),
-            standards: Vec::new(),
+        let day = Moment {
+            year: 2025,
+            month: 6,
+            day: 30,
+            hour: 0,
+            minute: 0,
+            second: 0,
         };
+        let session = Session::new(templates, a.assets.clone(), day, Vec::new());
         Planned {
-            backend,
-            assets: a.assets.clone(),
+            session: Arc::new(session),
+            typst: Arc::new(Typst::in_process(std::time::Duration::from_secs(60))),
+            report: doc,
             figures,
             shell,
         }
@@ -338,16 +341,14 @@ fn every_kind_draws_in_the_docx_picture_with_its_axis_titles() {
         // words it sets, and check the DOCX carries exactly that image.
         let mut shell = p.shell.clone();
         shell["chart"] = serde_json::to_value(chart).unwrap();
-        let compiled = p
-            .backend
-            .compile_with(
-                "typst/chart-image.typ",
-                serde_json::to_vec(&shell).unwrap(),
-                &p.assets,
-                None,
-            )
-            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        let text = deca::render::typst::page_texts(&compiled.doc).join(" ");
+        let compiled = deca::render::typst::compile_here(
+            &p.session,
+            "typst/chart-image.typ",
+            &serde_json::to_vec(&shell).unwrap(),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let text = deca::render::typst::page_texts(&compiled).join(" ");
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for want in [Some(&chart.unit), chart.axis.as_ref()]
             .into_iter()
@@ -361,7 +362,12 @@ fn every_kind_draws_in_the_docx_picture_with_its_axis_titles() {
         for c in &chart.categories {
             assert!(text.contains(c.as_str()), "{name}: the picture lacks {c:?}");
         }
-        let again = p.backend.chart_png(&shell, &p.assets).unwrap();
+        let raster = TypstRaster {
+            typst: p.typst.clone(),
+            session: p.session.clone(),
+            cache: Arc::new(RasterCache::new()),
+        };
+        let again = raster.chart(&p.report, chart).unwrap();
         assert!(
             again.bytes == *png,
             "{name}: the DOCX picture is not the chart's drawing"

@@ -221,7 +221,7 @@ fn a_runaway_template_is_stopped_by_the_time_limit() {
         started.elapsed()
     );
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("error: template `typst/overview.typ` ran longer than the time limit (1 s) and was stopped"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: demo/templates/typst/overview.typ: template `typst/overview.typ` ran longer than the time limit (1 s) and was stopped (in demo/en/overview.pdf)"), "{}", stderr(&o));
     assert!(!tmp.path().join("out/demo").exists(), "partial output");
     // Runaway recursion is stopped by Typst itself, with its location.
     let (_t, o) = template_case("overview.typ", "#let f(n) = f(n + 1)\n#f(0)\n");

@@ -21,6 +21,7 @@ mod preview;
 mod profiles;
 mod release;
 mod reliability;
+mod scale;
 mod scripts;
 mod spanish;
 mod text;

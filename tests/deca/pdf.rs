@@ -127,6 +127,22 @@ fn readers_accept_every_pdf() {
             "{}: {info}",
             path.display()
         );
+        // A document with bookmarks opens with them shown, read from the catalog as qpdf
+        // resolves it (the incremental update's, not the original's).
+        let catalog = catalog(&path);
+        if catalog.contains("/Outlines") {
+            assert!(
+                catalog.contains("/PageMode /UseOutlines"),
+                "{} opens without its bookmarks: {catalog}",
+                path.display()
+            );
+        } else {
+            assert!(
+                !a["kind"].as_str().unwrap().contains("report"),
+                "{}",
+                path.display()
+            );
+        }
         // PDF/UA-1 and PDF/A-2a claims in the XMP metadata.
         let bytes = std::fs::read(&path).unwrap();
         let raw = String::from_utf8_lossy(&bytes);
@@ -147,6 +163,27 @@ fn readers_accept_every_pdf() {
             path.display()
         );
     }
+}
+
+/// The document catalog of a PDF, as qpdf shows it.
+fn catalog(path: &std::path::Path) -> String {
+    let show = |what: &str| {
+        let o = std::process::Command::new("qpdf")
+            .arg(format!("--show-object={what}"))
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let trailer = show("trailer");
+    let root = trailer
+        .split("/Root ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no /Root in {trailer}"))
+        .to_string();
+    show(&root)
 }
 
 #[test]

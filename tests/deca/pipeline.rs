@@ -410,7 +410,7 @@ fn watch_rebuilds_only_what_a_template_change_affects() {
         }
     };
     let first = wait_for("rebuilt ");
-    assert!(first.starts_with("rebuilt 20 documents"), "{first}");
+    assert!(first.starts_with("rebuilt 20 of 20 documents"), "{first}");
     let report_before = std::fs::read(out.join("demo/en/report.pdf")).unwrap();
     let dir = tmp.path().join("demo/templates/typst");
     std::fs::create_dir_all(&dir).unwrap();
@@ -434,7 +434,7 @@ fn watch_rebuilds_only_what_a_template_change_affects() {
     assert!(changed.contains("overview.typ"), "{changed}");
     let rebuilt = wait_for("rebuilt ");
     assert!(
-        rebuilt.starts_with("rebuilt 4 documents"),
+        rebuilt.starts_with("rebuilt 4 of 20 documents"),
         "only the overviews: {rebuilt}"
     );
     let _ = child.kill();
@@ -445,4 +445,438 @@ fn watch_rebuilds_only_what_a_template_change_affects() {
         report_before
     );
     assert_eq!(manifest(&out)["artifacts"].as_array().unwrap().len(), 20);
+}
+
+/// `deca watch` running in a folder, its status lines read as they come.
+struct Watch {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watch {
+    fn start(dir: &std::path::Path, args: &[&str]) -> Watch {
+        let mut child = bin()
+            .current_dir(dir)
+            .arg("watch")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Watch {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next line starting with `prefix` (generous: the suite builds in parallel).
+    fn wait_for(&mut self, prefix: &str) -> String {
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(120)) {
+                Ok(line) if line.starts_with(prefix) => return line,
+                Ok(line) => self.seen.push(line),
+                Err(_) => panic!(
+                    "watch printed no {prefix:?} line in 120 s; it printed {:?}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Each published file's inode: a rebuilt file is a new file moved into place.
+#[cfg(unix)]
+fn inodes(out: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    files_under(out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf" || x == "docx"))
+        .map(|p| {
+            let ino = std::fs::metadata(out.join(&p)).unwrap().ino();
+            (p.to_string_lossy().to_string(), ino)
+        })
+        .collect()
+}
+
+/// Issue 13: a one-finding edit rebuilt all documents.
+#[cfg(unix)]
+#[test]
+fn watch_rebuilds_only_the_documents_an_edit_affects() {
+    let tmp = fixture(None);
+    let out = tmp.path().join("out");
+    let mut w = Watch::start(tmp.path(), &["demo", "--out", out.to_str().unwrap(), "-q"]);
+    assert!(
+        w.wait_for("rebuilt ")
+            .starts_with("rebuilt 20 of 20 documents")
+    );
+    let before = inodes(&out);
+    // One finding's English text.
+    edit(
+        &tmp.path().join("demo/findings.yaml"),
+        "against 50% in villages [@stats-office].",
+        "against 50% in villages [@stats-office]. The gap is widest in the highlands.",
+    );
+    let status = w.wait_for("rebuilt ");
+    let after = inodes(&out);
+    let rebuilt: Vec<&String> = after.keys().filter(|p| before[*p] != after[*p]).collect();
+    assert!(
+        status.starts_with(&format!("rebuilt {} of 20 documents", rebuilt.len())),
+        "{status}: {rebuilt:?}"
+    );
+    assert!(
+        rebuilt.contains(&&"demo/en/report.pdf".to_string()),
+        "{rebuilt:?}"
+    );
+    // The Spanish documents and the overviews do not contain the text: not rebuilt.
+    for p in after
+        .keys()
+        .filter(|p| p.contains("/es/") || p.contains("overview"))
+    {
+        assert_eq!(before[p], after[p], "{p} was rebuilt");
+    }
+    assert!(rebuilt.len() < 10, "{rebuilt:?}");
+}
+
+/// What watch leaves in the output folder after edits equals a clean build, byte for byte.
+#[test]
+fn an_incremental_rebuild_equals_a_clean_build_byte_for_byte() {
+    let tmp = fixture(None);
+    let out = tmp.path().join("out");
+    let mut w = Watch::start(tmp.path(), &["demo", "--out", out.to_str().unwrap(), "-q"]);
+    w.wait_for("rebuilt ");
+    let clean_equals_watch = |name: &str| {
+        let clean = tmp.path().join(name);
+        let o = run(
+            tmp.path(),
+            &["build", "demo", "--out", clean.to_str().unwrap(), "-q"],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(snapshot(&out) == snapshot(&clean), "{name} differs");
+    };
+    edit(
+        &tmp.path().join("demo/findings.yaml"),
+        "Digital payments grew fast.",
+        "Digital payments grew fast, in towns first.",
+    );
+    w.wait_for("rebuilt ");
+    clean_equals_watch("clean1");
+    // A template change, then a recommendation's Spanish text.
+    let dir = tmp.path().join("demo/templates/typst");
+    std::fs::create_dir_all(&dir).unwrap();
+    let onepager = String::from_utf8(
+        deca::templates::TemplateSet::builtin()
+            .get("typst/onepager.typ")
+            .unwrap()
+            .bytes
+            .to_vec(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("onepager.typ"),
+        onepager + "\n#text(size: 6pt)[draft]\n",
+    )
+    .unwrap();
+    w.wait_for("rebuilt ");
+    edit(
+        &tmp.path().join("demo/recommendations.yaml"),
+        "es: Las billeteras cerradas mantienen altos los costos.",
+        "es: Las billeteras cerradas mantienen altos los costos y frenan la competencia.",
+    );
+    w.wait_for("rebuilt ");
+    clean_equals_watch("clean2");
+}
+
+/// CPU time (seconds) of a process and its descendants, and how many of their threads run.
+#[cfg(target_os = "linux")]
+fn tree_activity(root: u32) -> (f64, usize) {
+    let stat = |path: &std::path::Path| std::fs::read_to_string(path).ok();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields = |s: &str| -> Vec<String> {
+        s[s.rfind(')').unwrap() + 2..]
+            .split(' ')
+            .map(str::to_string)
+            .collect()
+    };
+    let mut pids = vec![root];
+    let mut i = 0;
+    while i < pids.len() {
+        for e in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            if let Some(s) = stat(&e.path().join("stat"))
+                && fields(&s)[1] == pids[i].to_string()
+                && !pids.contains(&pid)
+            {
+                pids.push(pid);
+            }
+        }
+        i += 1;
+    }
+    let tick = 100.0; // USER_HZ on Linux
+    let (mut cpu, mut running) = (0.0, 0);
+    for pid in pids {
+        let Some(s) = stat(std::path::Path::new(&format!("/proc/{pid}/stat"))) else {
+            continue;
+        };
+        let f = fields(&s);
+        cpu += (f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap()) / tick;
+        for t in std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if stat(&t.path().join("stat")).is_some_and(|s| fields(&s)[0] == "R") {
+                running += 1;
+            }
+        }
+    }
+    (cpu, running)
+}
+
+/// Issue 14: under watch, a timed-out compile kept spinning after every rebuild.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_template_that_loops_forever_under_watch_leaves_nothing_running() {
+    let tmp = fixture(None);
+    let out = tmp.path().join("out");
+    let mut w = Watch::start(
+        tmp.path(),
+        &[
+            "demo",
+            "--kind",
+            "overview",
+            "--lang",
+            "en",
+            "--format",
+            "pdf",
+            "--timeout",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert!(
+        w.wait_for("rebuilt ")
+            .starts_with("rebuilt 1 of 1 document")
+    );
+    let dir = tmp.path().join("demo/templates/typst");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("overview.typ"),
+        "#let n = 0\n#while true { n += 1 }\n",
+    )
+    .unwrap();
+    w.wait_for("rebuild failed");
+    let (cpu0, _) = tree_activity(w.pid());
+    let mut idle_samples = 0;
+    for _ in 0..10 {
+        std::thread::sleep(Duration::from_millis(200));
+        if tree_activity(w.pid()).1 == 0 {
+            idle_samples += 1;
+        }
+    }
+    let (cpu1, _) = tree_activity(w.pid());
+    assert!(
+        idle_samples > 0,
+        "a thread of watch or its workers kept running"
+    );
+    assert!(
+        cpu1 - cpu0 < 0.5,
+        "watch and its workers used {:.1} s of CPU in 2 s while idle",
+        cpu1 - cpu0
+    );
+}
+
+/// Issue 10: the overflow amount was always "about 260 mm (~63 lines)".
+#[test]
+fn the_overflow_amount_grows_with_the_text() {
+    let amount = |sentences: usize| -> (u32, u32, String) {
+        let tmp = fixture(None);
+        lengthen_rationale(tmp.path(), VILLAGE_RATIONALE, sentences);
+        let o = run(
+            tmp.path(),
+            &[
+                "build",
+                "demo",
+                "--recommendation",
+                "village-access",
+                "--lang",
+                "en",
+                "--format",
+                "pdf",
+                "--out",
+                "out",
+                "-q",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "{sentences} sentences fit");
+        let err = stderr(&o);
+        let after = err.split("overflows by about ").nth(1).expect("an amount");
+        let mm: u32 = after.split(" mm").next().unwrap().parse().unwrap();
+        let lines: u32 = after
+            .split("(~")
+            .nth(1)
+            .unwrap()
+            .split(" line")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        (mm, lines, err)
+    };
+    let (a, la, _) = amount(50);
+    let (b, lb, _) = amount(55);
+    let (c, lc, err) = amount(90);
+    assert!(a < b && b < c, "{a} mm, {b} mm, {c} mm");
+    assert!(la < lb && lb < lc, "{la}, {lb}, {lc} lines");
+    // Five more sentences of about a line each read as a handful of lines, not a page.
+    assert!((3..=12).contains(&(lb - la)), "{la} → {lb} lines");
+    assert!(err.contains("from field `rationale` on"), "{err}");
+    assert!(err.contains("^ its text crosses the page end"), "{err}");
+}
+
+/// Issue 13: a tailored brief compiled the whole report first, every time.
+#[test]
+fn a_tailored_brief_with_a_warm_cache_does_not_compile_the_report() {
+    let tmp = peru();
+    let cache = tmp.path().join("cache");
+    let brief = |out: &str| -> Vec<serde_json::Value> {
+        let o = bin()
+            .current_dir(tmp.path())
+            .env("DECA_CACHE_DIR", &cache)
+            .args([
+                "build",
+                "peru",
+                "--priority",
+                "integrity",
+                "--lang",
+                "es",
+                "--json",
+                "--out",
+                out,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let source = |events: &[serde_json::Value]| {
+        events
+            .iter()
+            .find(|e| e["event"] == "page-map")
+            .map(|e| e["source"].as_str().unwrap().to_string())
+    };
+    let compiles =
+        |events: &[serde_json::Value]| events.last().unwrap()["typst-compiles"].as_u64().unwrap();
+    let cold = brief("cold");
+    assert_eq!(source(&cold).as_deref(), Some("compiled"));
+    let warm = brief("warm");
+    assert_eq!(source(&warm).as_deref(), Some("cache"));
+    // The report's layout compile is the only difference.
+    assert_eq!(compiles(&warm) + 1, compiles(&cold));
+    assert_eq!(
+        std::fs::read(tmp.path().join("cold/SHA256SUMS")).unwrap(),
+        std::fs::read(tmp.path().join("warm/SHA256SUMS")).unwrap()
+    );
+}
+
+/// `--emit typst DIR`: each document as sources the stock Typst compiles.
+#[test]
+fn emitted_sources_compile_with_the_stock_typst() {
+    let tmp = fixture(None);
+    let o = run(
+        tmp.path(),
+        &[
+            "build",
+            "demo",
+            "--priority",
+            "integrity",
+            "--lang",
+            "en",
+            "--format",
+            "pdf",
+            "--emit",
+            "typst",
+            "emitted",
+            "--out",
+            "out",
+            "-q",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = tmp.path().join("emitted/demo/en/brief-integrity");
+    for f in [
+        "typst/brief.typ",
+        "typst/common/theme.typ",
+        "ir.json",
+        "pages.json",
+    ] {
+        assert!(doc.join(f).is_file(), "{f} missing");
+    }
+    assert!(
+        tmp.path()
+            .join("emitted/fonts/carlito/Carlito-Regular.ttf")
+            .is_file()
+    );
+    let script = std::fs::read_to_string(doc.join("compile.sh")).unwrap();
+    assert!(
+        script.contains(" && typst compile --root . --font-path fonts --font-path ../../../fonts --ignore-system-fonts --creation-timestamp "),
+        "{script}"
+    );
+    assert!(
+        script
+            .trim_end()
+            .ends_with("typst/brief.typ brief-integrity.pdf"),
+        "{script}"
+    );
+    // The prebuilt compiler, when installed (PyPI `typst`), gives the same pages.
+    let python = std::env::var("DECA_TYPST_PYTHON")
+        .unwrap_or_else(|_| "/root/.cache/deca-verify/venv/bin/python".into());
+    let program = "import typst, sys; typst.compile('typst/brief.typ', output='stock.pdf', root='.', font_paths=['fonts', '../../../fonts'], ignore_system_fonts=True)";
+    let Ok(o) = std::process::Command::new(&python)
+        .args(["-c", program])
+        .current_dir(&doc)
+        .output()
+    else {
+        eprintln!("skipped: no Python with the `typst` package at {python}");
+        return;
+    };
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pages = manifest(&tmp.path().join("out"))["artifacts"][0]["pages"].clone();
+    if have(&["pdfinfo"]) {
+        let o = std::process::Command::new("pdfinfo")
+            .arg(doc.join("stock.pdf"))
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            info.contains(&format!("Pages:           {pages}\n")),
+            "{info}"
+        );
+    }
 }

@@ -302,7 +302,7 @@ fn a_taken_port_is_a_clear_error() {
         "{err}"
     );
     assert!(
-        err.ends_with("\n  = hint: leave out --port to take a free one\n"),
+        err.ends_with("\n = hint: leave out --port to take a free one\n\n"),
         "{err}"
     );
 }

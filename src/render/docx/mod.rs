@@ -18,12 +18,12 @@ pub mod reference;
 mod styles;
 mod xml;
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::edition::Paper;
+use crate::edition::{Kind, OutputFormat, Paper};
 use crate::ir;
-use crate::render::typst::Backend;
+use crate::render::{Context, Env, Failure, PageMap, Raster, Rendered, Renderer};
 
 pub use body::{STYLES, bookmark_name};
 pub use reference::Reference;
@@ -84,13 +84,14 @@ pub fn reference_warnings(reference: &Reference) -> Vec<Diagnostic> {
 }
 
 /// Renders an IR document as a Word file. `report_pages` gives the page of each anchor in the
-/// PDF report of the same language: references into the report print it.
+/// PDF report of the same language (the report's own, for the report): references print it.
+/// `created` dates the file (`2022-09-30T00:00:00Z`).
 pub fn render(
     doc: &ir::Document,
-    backend: &Backend,
-    assets: &BTreeMap<String, Vec<u8>>,
+    raster: &dyn Raster,
     reference: &Reference,
-    report_pages: Option<&crate::render::typst::PageMap>,
+    report_pages: Option<&PageMap>,
+    created: &str,
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let geo = if reference.builtin {
         geometry::Geometry::from_ir(&doc.page)
@@ -100,12 +101,61 @@ pub fn render(
             .and_then(|s| geometry::Geometry::from_section(&s))
             .unwrap_or_else(|| geometry::Geometry::from_ir(&doc.page))
     };
-    let raster = raster::Raster {
-        backend,
-        assets,
-        doc,
-    };
+    let raster = raster::Raster { inner: raster, doc };
     let body = body::build(doc, geo, &raster, report_pages)?;
     let builtin = builtin_reference();
-    package::assemble(doc, body, reference, &builtin, &geo, &backend.created)
+    package::assemble(doc, body, reference, &builtin, &geo, created)
+}
+
+/// The DOCX renderer: the reference document's styles, the PDF's fit scale for one-page
+/// kinds, and the report's page numbers.
+pub struct DocxRenderer {
+    reference: Arc<Reference>,
+    created: String,
+}
+
+impl DocxRenderer {
+    pub fn new(env: &Env) -> DocxRenderer {
+        DocxRenderer {
+            reference: env.reference.clone(),
+            created: env.created.clone(),
+        }
+    }
+}
+
+impl Renderer for DocxRenderer {
+    fn format(&self) -> OutputFormat {
+        OutputFormat::Docx
+    }
+
+    fn needs_layout(&self, kind: Kind) -> bool {
+        // One-pagers take the PDF's fit scale; the report prints its own page numbers.
+        kind.is_one_page() || kind == Kind::Report
+    }
+
+    fn render(&self, doc: &ir::Document, cx: &Context) -> Result<Rendered, Failure> {
+        let fitted;
+        let doc = match cx.layout {
+            Some(l) if doc.kind.is_one_page() && l.scale != doc.scale => {
+                fitted = ir::Document {
+                    scale: l.scale,
+                    ..doc.clone()
+                };
+                &fitted
+            }
+            _ => doc,
+        };
+        let pages = if doc.kind == Kind::Report {
+            cx.layout.map(|l| &l.anchors)
+        } else {
+            cx.report_pages
+        };
+        let bytes = render(doc, cx.raster, &self.reference, pages, &self.created)?;
+        Ok(Rendered {
+            bytes,
+            layout: None,
+            warnings: Vec::new(),
+            standards: vec!["ISO/IEC 29500 (transitional)".to_string()],
+        })
+    }
 }

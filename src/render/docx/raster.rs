@@ -1,11 +1,9 @@
-//! Pictures for Word files: charts and images rendered to PNG by the Typst backend. The one
-//! place the DOCX writer calls another backend, so the rasteriser can be swapped behind it.
-
-use std::collections::BTreeMap;
+//! Pictures for Word files: charts and images rasterised by the renderer seam's
+//! [`Raster`](crate::render::Raster) (the Typst backend draws them, the same pictures as the
+//! PDF shows), held here with their natural size for the body writer.
 
 use crate::diag::Diagnostic;
 use crate::ir;
-use crate::render::typst::Backend;
 
 /// A PNG with its natural size in points.
 pub struct Picture {
@@ -16,20 +14,16 @@ pub struct Picture {
 
 /// Renders the charts and images of one document.
 pub struct Raster<'a> {
-    pub backend: &'a Backend,
-    pub assets: &'a BTreeMap<String, Vec<u8>>,
+    pub inner: &'a dyn crate::render::Raster,
     pub doc: &'a ir::Document,
 }
 
 impl Raster<'_> {
     /// A chart drawn by the same template as the PDF's.
     pub fn chart(&self, chart: &ir::Chart) -> Result<Picture, Vec<Diagnostic>> {
-        let mut shell = serde_json::to_value(self.doc).expect("IR serializes");
-        shell["blocks"] = serde_json::json!([]);
-        shell["chart"] = serde_json::to_value(chart).expect("chart serializes");
-        let png = self.backend.chart_png(&shell, self.assets)?;
+        let png = self.inner.chart(self.doc, chart)?;
         Ok(Picture {
-            png: png.bytes,
+            png: png.bytes.clone(),
             width_pt: png.width_pt,
             height_pt: png.height_pt,
         })
@@ -37,9 +31,9 @@ impl Raster<'_> {
 
     /// An image asset (PNG, JPEG or SVG) as PNG.
     pub fn image(&self, path: &str) -> Result<Picture, Vec<Diagnostic>> {
-        let png = self.backend.image_png(self.doc, path, self.assets)?;
+        let png = self.inner.image(path)?;
         Ok(Picture {
-            png: png.bytes,
+            png: png.bytes.clone(),
             width_pt: png.width_pt,
             height_pt: png.height_pt,
         })

@@ -1,293 +1,348 @@
-//! The Typst backend: IR → JSON → templates → PDF (and PNG for charts in Word files).
+//! The Typst backend: IR → JSON → templates → PDF, layout facts, and page images.
 //!
-//! A document is compiled in its own world (see `world`), on a worker thread with a time limit
-//! so a runaway template cannot hang a build. One-pagers and the overview are fitted to one
-//! page by shrinking text in steps down to a floor (see `fit`).
+//! Compiles run in worker processes (`pool`, `worker`) that the build can kill at `--timeout`
+//! or `--max-memory`; `DECA_IN_PROCESS=1` compiles in the build's own process instead (no
+//! limits: for measuring what the workers cost). A [`Session`] holds what an assessment's
+//! documents share; a [`Request`] is one document. One request may compile several times:
+//! one-pagers and the overview are fitted to one page (see `fit`).
+//!
+//! For previews, a request can ask for every page as SVG or PNG from the same compile as its
+//! PDF (`Request::images`).
 
+mod compile;
 mod diagnostics;
+pub mod emit;
 pub mod fit;
+pub mod pdf;
+mod pool;
+pub mod protocol;
+mod raster;
+mod session;
+pub mod worker;
 pub mod world;
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
-use std::sync::mpsc;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use typst::foundations::{Bytes, Datetime, Smart};
-use typst::introspection::Introspector;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::Diagnostic;
-use crate::ir;
-use world::{DecaWorld, Shared};
-
-pub use diagnostics::convert as convert_diagnostics;
-
-/// The page of each anchor of a document (`finding-x` → 12).
-pub type PageMap = HashMap<String, usize>;
-
-/// A page rendered to PNG, with its size in points.
-pub struct Png {
-    pub bytes: Vec<u8>,
-    pub width_pt: f64,
-    pub height_pt: f64,
-}
-
-/// Settings shared by every Typst compilation of a build.
-#[derive(Clone)]
-pub struct Backend {
-    pub shared: Arc<Shared>,
-    /// The date `datetime.today()` returns and the PDF creation date: fixed for determinism.
-    pub today: Datetime,
-    pub timestamp: Timestamp,
-    /// The same moment for Word files' core properties, `2022-09-30T00:00:00Z`.
-    pub created: String,
-    /// Longest a single compilation may run.
-    pub timeout: Duration,
-    pub standards: Vec<PdfStandard>,
-}
-
-/// A compiled document.
-pub struct Compiled {
-    pub doc: PagedDocument,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// A PDF and what the build needs to know about it.
-pub struct Pdf {
-    pub bytes: Vec<u8>,
-    pub pages: usize,
-    /// Page of each labelled anchor (`finding-x`, `recommendation-y`).
-    pub anchors: PageMap,
-    pub warnings: Vec<Diagnostic>,
-    /// The text scale the document was set at (below 1.0 when shrunk to fit).
-    pub scale: f64,
-}
+pub use crate::render::{Layout, PageMap};
+use crate::templates::Origin;
+pub use compile::encode_png;
+pub use pdf::PdfRenderer;
+pub use pool::WORKER_COMMAND;
+pub use protocol::{ImageFormat, PageImage};
+pub use raster::{RasterCache, TypstRaster};
+pub use session::{Moment, Session};
 
 /// The template that lays out a kind.
 pub fn main_template(kind: crate::edition::Kind) -> String {
     format!("typst/{}.typ", kind.name())
 }
 
-impl Backend {
-    /// Compiles `main` (a template path) with `json` served as `/ir.json` and the report's page
-    /// map (anchor → page) as `/pages.json`.
-    pub fn compile_with(
+/// One document to compile.
+pub struct Request<'a> {
+    /// The main template, e.g. `typst/brief.typ`.
+    pub main: String,
+    /// The document's IR as JSON.
+    pub ir: &'a [u8],
+    /// The report's page map the document may cite (`None`: an empty map).
+    pub pages: Option<&'a PageMap>,
+    /// Shrink the text until the document fits one page.
+    pub fit: bool,
+    /// Export a PDF with this identifier; `None` lays the document out only.
+    pub pdf: Option<String>,
+    /// Also render every page as SVG or PNG, from the same compile (for previews).
+    pub images: Option<ImageFormat>,
+    /// The document this is (`peru/en/report`): it goes to the worker that compiled it last,
+    /// whose caches may still hold its layout.
+    pub document: Option<String>,
+}
+
+/// What a request yields.
+pub struct Output {
+    pub pdf: Option<Vec<u8>>,
+    pub layout: Layout,
+    pub warnings: Vec<Diagnostic>,
+    pub images: Vec<PageImage>,
+    pub compiles: u32,
+}
+
+/// Why a request yielded nothing.
+#[derive(Debug)]
+pub enum Failure {
+    Errors(Vec<Diagnostic>),
+    /// A one-page document does not fit even at the smallest text size.
+    Overflow {
+        overflow: fit::Overflow,
+        warnings: Vec<Diagnostic>,
+    },
+}
+
+enum Engine {
+    Workers(pool::Pool),
+    InProcess,
+}
+
+/// The job a request describes.
+fn job(session: &Session, request: &Request) -> protocol::Job {
+    let pages = match request.pages {
+        Some(p) => serde_json::to_vec(&p.iter().collect::<BTreeMap<_, _>>())
+            .expect("a page map serializes"),
+        None => b"{}".to_vec(),
+    };
+    protocol::Job {
+        session: session.spec.id,
+        main: request.main.clone(),
+        ir: request.ir.to_vec(),
+        pages,
+        fit: request.fit,
+        pdf: request.pdf.clone(),
+        images: request.images,
+    }
+}
+
+/// Compiles documents: in worker processes, or in this process.
+pub struct Typst {
+    engine: Engine,
+    /// Sessions ready to compile in this process.
+    local: Mutex<Vec<([u8; 32], Arc<compile::Session>)>>,
+    timeout: Duration,
+    max_memory: u64,
+    evict_age: usize,
+    compiles: AtomicU64,
+}
+
+impl Typst {
+    /// Up to `workers` worker processes started from this executable, each job limited to
+    /// `timeout` and `max_memory` bytes, Typst's cached results unused for `evict_age` jobs
+    /// dropped after each job, with the fonts of `font_paths` (`--font-path`) besides the
+    /// bundled ones; in process when `DECA_IN_PROCESS=1`.
+    pub fn new(
+        workers: usize,
+        timeout: Duration,
+        max_memory: u64,
+        evict_age: usize,
+        font_paths: Vec<PathBuf>,
+    ) -> Typst {
+        if std::env::var("DECA_IN_PROCESS").is_ok_and(|v| v == "1") {
+            return Typst {
+                evict_age,
+                ..Typst::in_process(timeout)
+            };
+        }
+        let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("deca"));
+        Typst {
+            engine: Engine::Workers(pool::Pool::new(
+                exe, workers, max_memory, evict_age, font_paths,
+            )),
+            local: Mutex::new(Vec::new()),
+            timeout,
+            max_memory,
+            evict_age,
+            compiles: AtomicU64::new(0),
+        }
+    }
+
+    /// Compiles in this process: no time or memory limit is enforced.
+    pub fn in_process(timeout: Duration) -> Typst {
+        Typst {
+            engine: Engine::InProcess,
+            local: Mutex::new(Vec::new()),
+            timeout,
+            max_memory: u64::MAX,
+            evict_age: worker::BUILD_EVICT_AGE,
+            compiles: AtomicU64::new(0),
+        }
+    }
+
+    /// Typst compiles so far (fitting may compile a document more than once).
+    pub fn compiles(&self) -> u64 {
+        self.compiles.load(Ordering::Relaxed)
+    }
+
+    /// Drops Typst's cached results older than `max_age` jobs in every idle worker (in
+    /// process: in this process). Watch calls it after each rebuild.
+    pub fn evict(&self, max_age: usize) {
+        match &self.engine {
+            Engine::Workers(pool) => pool.evict(max_age),
+            Engine::InProcess => comemo::evict(max_age),
+        }
+    }
+
+    /// Worker processes alive now (0 in process).
+    pub fn workers(&self) -> usize {
+        match &self.engine {
+            Engine::Workers(pool) => pool.live(),
+            Engine::InProcess => 0,
+        }
+    }
+
+    /// Compiles one document.
+    pub fn run(&self, session: &Session, request: &Request) -> Result<Output, Failure> {
+        let job = job(session, request);
+        let result = match &self.engine {
+            Engine::Workers(pool) => pool.run(
+                &session.spec,
+                &job,
+                self.timeout,
+                request.document.as_deref(),
+            ),
+            Engine::InProcess => self.here(session, &job).map(|(out, _)| out),
+        };
+        self.convert(session, &request.main, result)
+    }
+
+    /// Compiles one document in this process whatever the engine, and keeps its layout, for
+    /// a preview that draws pages from it on demand. No time or memory limit applies.
+    pub fn run_local(
         &self,
+        session: &Session,
+        request: &Request,
+    ) -> Result<(Output, PagedDocument), Failure> {
+        let job = job(session, request);
+        match self.here(session, &job) {
+            Ok((out, doc)) => self
+                .convert(session, &request.main, Ok(out))
+                .map(|out| (out, doc)),
+            Err(stopped) => Err(self
+                .convert(session, &request.main, Err(stopped))
+                .err()
+                .expect("a stopped job converts to a failure")),
+        }
+    }
+
+    /// Converts a job's result into the build's terms, locating diagnostics.
+    fn convert(
+        &self,
+        session: &Session,
         main: &str,
-        json: Vec<u8>,
-        assets: &BTreeMap<String, Vec<u8>>,
-        pages: Option<&PageMap>,
-    ) -> Result<Compiled, Vec<Diagnostic>> {
-        let mut extra = HashMap::new();
-        extra.insert("/ir.json".to_string(), Bytes::new(json));
-        let pages = match pages {
-            Some(p) => serde_json::to_vec(&p.iter().collect::<BTreeMap<_, _>>())
-                .expect("a page map serializes"),
-            None => b"{}".to_vec(),
-        };
-        extra.insert("/pages.json".to_string(), Bytes::new(pages));
-        for (path, bytes) in assets {
-            extra.insert(format!("/assets/{path}"), Bytes::new(bytes.clone()));
-        }
-        let world = DecaWorld::new(self.shared.clone(), main, extra, self.today);
-        let (tx, rx) = mpsc::channel();
-        let handle = std::thread::Builder::new()
-            .name("typst".into())
-            .stack_size(64 * 1024 * 1024)
-            .spawn(move || {
-                let result = typst::compile::<PagedDocument>(&world);
-                let warnings = convert_diagnostics(&world, &result.warnings);
-                let out = match result.output {
-                    Ok(doc) => Ok(Compiled { doc, warnings }),
-                    Err(errors) => {
-                        let mut all = convert_diagnostics(&world, &errors);
-                        all.extend(warnings);
-                        Err(all)
-                    }
-                };
-                let _ = tx.send(out);
-            })
-            .map_err(|e| {
-                vec![Diagnostic::error(format!(
-                    "failed to start the Typst compiler ({e})"
-                ))]
-            })?;
-        match rx.recv_timeout(self.timeout) {
-            Ok(result) => {
-                let _ = handle.join();
-                result
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(vec![
-                Diagnostic::error(format!(
-                    "template `{main}` ran longer than the time limit ({} s) and was stopped",
-                    self.timeout.as_secs()
-                ))
-                .hint("look for an endless loop or runaway recursion in the template; `--timeout SECONDS` raises the limit"),
-            ]),
-            Err(mpsc::RecvTimeoutError::Disconnected) => Err(vec![Diagnostic::error(format!(
-                "the Typst compiler stopped unexpectedly on `{main}`"
-            ))]),
-        }
-    }
-
-    /// Compiles an IR document with its kind's template; `pages` is the page map of the report
-    /// its references point into.
-    pub fn compile(
-        &self,
-        doc: &ir::Document,
-        assets: &BTreeMap<String, Vec<u8>>,
-        pages: Option<&PageMap>,
-    ) -> Result<Compiled, Vec<Diagnostic>> {
-        let json = serde_json::to_vec(doc).expect("IR serializes to JSON");
-        self.compile_with(&main_template(doc.kind), json, assets, pages)
-    }
-
-    /// Exports a compiled document as PDF with the configured standards.
-    pub fn export(&self, doc: &PagedDocument, ident: &str) -> Result<Vec<u8>, Vec<Diagnostic>> {
-        let standards = PdfStandards::new(&self.standards).map_err(|e| {
-            vec![Diagnostic::error(format!(
-                "failed to combine PDF standards ({})",
-                e.message()
-            ))]
-        })?;
-        let options = PdfOptions {
-            ident: Smart::Custom(ident.to_string()),
-            creator: Smart::Custom(Some(format!("deca {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Some(self.timestamp),
-            standards,
-            tagged: true,
-            ..PdfOptions::default()
-        };
-        typst_pdf::pdf(doc, &options).map_err(|errors| {
-            errors
-                .iter()
-                .map(|e| {
-                    let mut d = Diagnostic::error(format!("failed to export PDF ({})", e.message));
-                    if let Some(h) = e.hints.first() {
-                        d = d.hint(h.v.to_string());
-                    }
-                    d
+        result: Result<protocol::JobOutput, pool::Stopped>,
+    ) -> Result<Output, Failure> {
+        let templates = &session.templates;
+        match result {
+            Ok(out) => {
+                self.compiles
+                    .fetch_add(u64::from(out.compiles), Ordering::Relaxed);
+                Ok(Output {
+                    pdf: out.pdf,
+                    layout: Layout {
+                        pages: out.pages,
+                        scale: out.scale,
+                        anchors: out.anchors.into_iter().collect(),
+                    },
+                    warnings: diagnostics::all_from_wire(templates, &out.warnings),
+                    images: out.images,
+                    compiles: out.compiles,
                 })
-                .collect()
-        })
+            }
+            Err(pool::Stopped::Failed(protocol::JobFailure::Errors(d))) => {
+                self.compiles.fetch_add(1, Ordering::Relaxed);
+                Err(Failure::Errors(diagnostics::all_from_wire(templates, &d)))
+            }
+            Err(pool::Stopped::Failed(protocol::JobFailure::Overflow {
+                overflow,
+                warnings,
+                compiles,
+            })) => {
+                self.compiles
+                    .fetch_add(u64::from(compiles), Ordering::Relaxed);
+                Err(Failure::Overflow {
+                    overflow,
+                    warnings: diagnostics::all_from_wire(templates, &warnings),
+                })
+            }
+            Err(stopped) => Err(Failure::Errors(vec![self.stopped(session, main, stopped)])),
+        }
     }
 
-    /// Compiles (fitting to one page where the kind requires it) and exports a document.
-    pub fn pdf(
+    /// Runs a job in this process.
+    fn here(
         &self,
-        doc: &ir::Document,
-        assets: &BTreeMap<String, Vec<u8>>,
-        pages: Option<&PageMap>,
-        ident: &str,
-    ) -> Result<Pdf, fit::Failure> {
-        let (compiled, scale) = if doc.kind.is_one_page() {
-            fit::fit(self, doc, assets, pages)?
-        } else {
-            (
-                self.compile(doc, assets, pages)
-                    .map_err(fit::Failure::Errors)?,
-                1.0,
-            )
+        session: &Session,
+        job: &protocol::Job,
+    ) -> Result<(protocol::JobOutput, PagedDocument), pool::Stopped> {
+        let ready = {
+            let mut list = self.local.lock().expect("session list lock");
+            match list.iter().find(|(id, _)| *id == session.spec.id) {
+                Some((_, s)) => s.clone(),
+                None => {
+                    let s = Arc::new(
+                        compile::Session::new(&session.spec)
+                            .map_err(|e| pool::Stopped::Crashed(e.to_string()))?,
+                    );
+                    list.push((session.spec.id, s.clone()));
+                    s
+                }
+            }
         };
-        let bytes = self
-            .export(&compiled.doc, ident)
-            .map_err(fit::Failure::Errors)?;
-        Ok(Pdf {
-            bytes,
-            pages: compiled.doc.pages().len(),
-            anchors: anchors(&compiled.doc),
-            warnings: compiled.warnings,
-            scale,
-        })
+        let result = compile::execute_keeping(&ready, job).map_err(pool::Stopped::Failed);
+        comemo::evict(self.evict_age);
+        result
     }
 
-    /// Renders a chart alone to PNG (for Word files), with the same template as the PDF.
-    pub fn chart_png(
-        &self,
-        figure: &serde_json::Value,
-        assets: &BTreeMap<String, Vec<u8>>,
-    ) -> Result<Png, Vec<Diagnostic>> {
-        let json = serde_json::to_vec(figure).expect("chart serializes");
-        let compiled = self.compile_with("typst/chart-image.typ", json, assets, None)?;
-        let page = compiled
-            .doc
-            .pages()
-            .first()
-            .ok_or_else(|| vec![Diagnostic::error("chart template produced no page")])?;
-        let size = page.frame.size();
-        let options = typst_render::RenderOptions {
-            pixel_per_pt: typst::utils::Scalar::new(3.0),
-            ..Default::default()
+    /// The error for a compile that was stopped, located at the main template.
+    fn stopped(&self, session: &Session, main: &str, stopped: pool::Stopped) -> Diagnostic {
+        let shown = match session.templates.get(main).map(|f| &f.origin) {
+            Some(Origin::Override { path, .. }) => path.display().to_string(),
+            _ => format!("<built-in>/templates/{main}"),
         };
-        let pixmap = typst_render::render(page, &options);
-        let png = pixmap.encode_png().map_err(|e| {
-            vec![Diagnostic::error(format!(
-                "failed to encode chart PNG ({e})"
-            ))]
-        })?;
-        Ok(Png {
-            bytes: png,
-            width_pt: size.x.to_pt(),
-            height_pt: size.y.to_pt(),
-        })
+        let d = match stopped {
+            pool::Stopped::Timeout => Diagnostic::error(format!(
+                "template `{main}` ran longer than the time limit ({} s) and was stopped",
+                self.timeout.as_secs()
+            ))
+            .hint("look for an endless loop or runaway recursion in the template; `--timeout SECONDS` raises the limit"),
+            pool::Stopped::Memory => Diagnostic::error(format!(
+                "template `{main}` needed more memory than the limit ({}) and was stopped",
+                human_bytes(self.max_memory)
+            ))
+            .hint("look for a loop that builds an ever larger array or string; `--max-memory SIZE` raises the limit"),
+            pool::Stopped::Crashed(what) => Diagnostic::error(format!(
+                "the Typst compiler stopped unexpectedly on `{main}` ({what})"
+            )),
+            pool::Stopped::Spawn(e) => {
+                return Diagnostic::error(format!("failed to start a Typst worker process ({e})"))
+                    .hint("deca starts copies of its own executable to compile; check that it is still where it was started from");
+            }
+            pool::Stopped::Failed(_) => unreachable!("handled by the caller"),
+        };
+        d.in_file(shown)
     }
 }
 
-impl Backend {
-    /// Renders an image file (PNG, JPEG or SVG) to PNG at its natural size, for Word files.
-    pub fn image_png(
-        &self,
-        _doc: &ir::Document,
-        path: &str,
-        assets: &BTreeMap<String, Vec<u8>>,
-    ) -> Result<Png, Vec<Diagnostic>> {
-        let json =
-            serde_json::to_vec(&serde_json::json!({ "image": path })).expect("request serializes");
-        let compiled = self.compile_with("typst/image-png.typ", json, assets, None)?;
-        let page = compiled.doc.pages().first().ok_or_else(|| {
-            vec![Diagnostic::error(format!(
-                "image `{path}` produced no page"
-            ))]
-        })?;
-        let size = page.frame.size();
-        let options = typst_render::RenderOptions {
-            pixel_per_pt: typst::utils::Scalar::new(3.0),
-            ..Default::default()
-        };
-        let png = typst_render::render(page, &options)
-            .encode_png()
-            .map_err(|e| {
-                vec![Diagnostic::error(format!(
-                    "failed to encode image PNG ({e})"
-                ))]
-            })?;
-        Ok(Png {
-            bytes: png,
-            width_pt: size.x.to_pt(),
-            height_pt: size.y.to_pt(),
-        })
+/// `2 GiB`, `512 MiB`.
+pub fn human_bytes(b: u64) -> String {
+    const GIB: u64 = 1 << 30;
+    const MIB: u64 = 1 << 20;
+    if b >= GIB && b.is_multiple_of(GIB) {
+        format!("{} GiB", b / GIB)
+    } else if b >= GIB {
+        format!("{:.1} GiB", b as f64 / GIB as f64)
+    } else {
+        format!("{} MiB", b.div_ceil(MIB))
     }
 }
 
-/// Pages of every labelled element whose label is an anchor deca sets.
-pub fn anchors(doc: &PagedDocument) -> PageMap {
-    let intro = doc.introspector();
-    let mut out = HashMap::new();
-    for content in intro.query_labelled() {
-        let (Some(label), Some(loc)) = (content.label(), content.location()) else {
-            continue;
-        };
-        let name = label.resolve().to_string();
-        if name.starts_with("deca-") {
-            continue;
-        }
-        if let Some(page) = intro.page(loc) {
-            out.entry(name).or_insert(page.get());
-        }
-    }
-    out
+/// Compiles a document here and now, for tests and tools that inspect the layout itself.
+pub fn compile_here(
+    session: &Session,
+    main: &str,
+    ir: &[u8],
+    pages: Option<&PageMap>,
+) -> Result<PagedDocument, Vec<Diagnostic>> {
+    let ready = compile::Session::new(&session.spec)
+        .map_err(|e| vec![Diagnostic::error(format!("failed to set up Typst ({e})"))])?;
+    let pages = pages.map_or_else(
+        || b"{}".to_vec(),
+        |p| serde_json::to_vec(&p.iter().collect::<BTreeMap<_, _>>()).expect("serializes"),
+    );
+    compile::layout(&ready, main, ir, &pages)
+        .map_err(|d| diagnostics::all_from_wire(&session.templates, &d))
 }
 
 /// The text of every page, for tests and parity checks: glyph runs in reading order.
@@ -313,4 +368,80 @@ pub fn page_texts(doc: &PagedDocument) -> Vec<String> {
             s
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edition::{Kind, Paper};
+    use crate::plan::{Ctx, Target};
+
+    #[test]
+    fn a_request_returns_its_pages_as_svg_or_png_from_the_same_compile_as_its_pdf() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        let a = crate::model::load(&dir, &dir)
+            .assessment
+            .expect("the fixture loads");
+        let templates = crate::templates::TemplateSet::builtin();
+        let (locale, _) = crate::i18n::Locale::load(&templates, "en").unwrap();
+        let ctx = Ctx {
+            a: &a,
+            locale: &locale,
+            paper: Paper::A4,
+        };
+        let doc = crate::plan::document(
+            &ctx,
+            &Target {
+                kind: Kind::Brief,
+                item: Some("integrity".into()),
+            },
+        );
+        let moment = Moment {
+            year: 2024,
+            month: 3,
+            day: 15,
+            hour: 0,
+            minute: 0,
+            second: 0,
+        };
+        let session = Session::new(templates, a.assets.clone(), moment, Vec::new());
+        let typst = Typst::in_process(Duration::from_secs(60));
+        let ir = serde_json::to_vec(&doc).unwrap();
+        let formats = [ImageFormat::Svg, ImageFormat::Png { pixel_per_pt: 1.0 }];
+        for format in formats {
+            let out = typst
+                .run(
+                    &session,
+                    &Request {
+                        main: main_template(doc.kind),
+                        ir: &ir,
+                        pages: None,
+                        fit: false,
+                        pdf: Some("demo/en/brief-integrity".into()),
+                        images: Some(format),
+                        document: None,
+                    },
+                )
+                .unwrap_or_else(|_| panic!("the brief compiles"));
+            assert!(out.pdf.unwrap().starts_with(b"%PDF-"));
+            assert!(out.layout.pages >= 1);
+            assert_eq!(out.images.len(), out.layout.pages);
+            let first = &out.images[0];
+            assert_eq!(
+                (first.width_pt.round(), first.height_pt.round()),
+                (595.0, 842.0)
+            );
+            match format {
+                ImageFormat::Svg => assert!(first.bytes.starts_with(b"<svg")),
+                ImageFormat::Png { .. } => {
+                    assert!(first.bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+                    let d = png::Decoder::new(std::io::Cursor::new(&first.bytes));
+                    let info = d.read_info().unwrap().info().clone();
+                    assert_eq!((info.width, info.height), (595, 842));
+                }
+            }
+        }
+        // One compile per request: the pictures come from the PDF's own layout.
+        assert_eq!(typst.compiles(), 2);
+    }
 }

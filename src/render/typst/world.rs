@@ -1,6 +1,6 @@
 //! deca's Typst world. It serves exactly: the template files in effect (from memory), the
-//! document's IR as `/ir.json`, the assessment's images under `/assets/`, the bundled fonts,
-//! and a fixed date. There is no file system, no package, no network and no clock behind it:
+//! document's IR as `/ir.json`, the report's page map as `/pages.json`, the assessment's
+//! images under `/assets/`, the bundled fonts, and a fixed date. There is no file system, no package, no network and no clock behind it:
 //! anything else a template asks for is denied.
 
 use std::collections::HashMap;
@@ -39,11 +39,13 @@ impl Fonts {
     }
 }
 
-/// What is shared across documents: library, fonts, templates.
+/// What is shared across documents: library, fonts, templates, and the templates parsed.
 pub struct Shared {
     pub library: LazyHash<Library>,
     pub fonts: Fonts,
     pub templates: TemplateSet,
+    /// Templates parsed once for every document: they do not change within a session.
+    sources: Mutex<HashMap<FileId, Source>>,
 }
 
 impl Shared {
@@ -52,18 +54,27 @@ impl Shared {
             library: LazyHash::new(Library::default()),
             fonts: Fonts::new(&templates),
             templates,
+            sources: Mutex::new(HashMap::new()),
         }
     }
+}
+
+/// The files of one compilation besides the templates.
+pub struct Inputs {
+    /// Served as `/ir.json`.
+    pub ir: Bytes,
+    /// Served as `/pages.json`.
+    pub pages: Bytes,
+    /// Served under `/assets/` (keys are the paths after it).
+    pub assets: Arc<HashMap<String, Bytes>>,
 }
 
 /// One compilation's world.
 pub struct DecaWorld {
     shared: Arc<Shared>,
     main: FileId,
-    /// Virtual files besides the templates: `/ir.json`, `/assets/...`.
-    extra: HashMap<String, Bytes>,
+    inputs: Inputs,
     today: Datetime,
-    sources: Mutex<HashMap<FileId, Source>>,
 }
 
 /// The file id of a virtual path in the project root.
@@ -74,18 +85,12 @@ pub fn file_id(path: &str) -> FileId {
 
 impl DecaWorld {
     /// A world whose main file is `main` (a template path such as `typst/report.typ`).
-    pub fn new(
-        shared: Arc<Shared>,
-        main: &str,
-        extra: HashMap<String, Bytes>,
-        today: Datetime,
-    ) -> Self {
+    pub fn new(shared: Arc<Shared>, main: &str, inputs: Inputs, today: Datetime) -> Self {
         DecaWorld {
             shared,
             main: file_id(&format!("/{main}")),
-            extra,
+            inputs,
             today,
-            sources: Mutex::new(HashMap::new()),
         }
     }
 
@@ -114,7 +119,15 @@ impl DecaWorld {
             ))));
         }
         let path = rooted.vpath().get_with_slash();
-        if let Some(b) = self.extra.get(path) {
+        match path {
+            "/ir.json" => return Ok(self.inputs.ir.clone()),
+            "/pages.json" => return Ok(self.inputs.pages.clone()),
+            _ => {}
+        }
+        if let Some(b) = path
+            .strip_prefix("/assets/")
+            .and_then(|p| self.inputs.assets.get(p))
+        {
             return Ok(b.clone());
         }
         match self
@@ -142,7 +155,7 @@ impl World for DecaWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        let mut cache = self.sources.lock().expect("source cache lock");
+        let mut cache = self.shared.sources.lock().expect("source cache lock");
         if let Some(s) = cache.get(&id) {
             return Ok(s.clone());
         }

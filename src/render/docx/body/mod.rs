@@ -25,7 +25,7 @@ use super::raster::Raster;
 use super::xml::esc;
 use crate::diag::Diagnostic;
 use crate::ir::{Block, Document, Role, Tone};
-use crate::render::typst::PageMap;
+use crate::render::PageMap;
 
 /// Stands, inside the last paragraph properties of the report's front matter, where the
 /// package puts the section properties that end it.

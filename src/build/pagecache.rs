@@ -1,0 +1,107 @@
+//! The report's page map on disk, so a build that cites report pages without building the
+//! report (a tailored brief) does not compile the report when nothing it depends on changed.
+//!
+//! Where: `$DECA_CACHE_DIR` if set, else `$XDG_CACHE_HOME/deca`, else `~/.cache/deca`; files
+//! are `pages/<key>.json`. `DECA_CACHE_DIR=off` turns the cache off.
+//!
+//! Invalidation: a map is stored under two keys, both SHA-256 digests that include deca's
+//! version. One covers the report's IR as JSON (every word, number and label of the report)
+//! and everything else that can move a page break (templates and fonts in effect, images, the
+//! date); the other covers the assessment's inputs (data files, images, templates, reference
+//! document, options) and the language, so a build that does not plan the report finds the map
+//! without planning it. Any change gives new keys, so an entry is never stale; the oldest
+//! entries beyond [`MAX_ENTRIES`] are removed.
+
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+use crate::render::PageMap;
+
+/// Entries kept; beyond this, the least recently written go.
+pub const MAX_ENTRIES: usize = 256;
+
+/// The cache folder, or `None` when there is none (no home folder, or turned off).
+pub fn dir() -> Option<PathBuf> {
+    let base = match std::env::var_os("DECA_CACHE_DIR") {
+        Some(v) if v == "off" => return None,
+        Some(v) if !v.is_empty() => PathBuf::from(v),
+        _ => match std::env::var_os("XDG_CACHE_HOME") {
+            Some(v) if !v.is_empty() => PathBuf::from(v).join("deca"),
+            _ => PathBuf::from(std::env::var_os("HOME")?).join(".cache/deca"),
+        },
+    };
+    Some(base.join("pages"))
+}
+
+/// The key of a report's page map.
+pub fn key(report_digest: &[u8; 32], report_ir: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    h.update(report_digest);
+    h.update(report_ir);
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The key of a report's page map by the inputs it comes from (the assessment's data,
+/// images, templates, reference and options, all in `inputs`), for finding it without
+/// planning the report.
+pub fn inputs_key(inputs: &[u8; 32], lang: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"inputs");
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    h.update(inputs);
+    h.update(lang.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The cached map for `key`, if any (an unreadable entry counts as none).
+pub fn load(key: &str) -> Option<PageMap> {
+    let path = dir()?.join(format!("{key}.json"));
+    let text = std::fs::read(path).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Stores a map; failing to is not an error (the cache is only a shortcut).
+pub fn store(key: &str, map: &PageMap) {
+    let Some(dir) = dir() else { return };
+    let sorted: std::collections::BTreeMap<_, _> = map.iter().collect();
+    let json = serde_json::to_vec(&sorted).expect("a page map serializes");
+    if crate::atomic::write(&dir.join(format!("{key}.json")), &json).is_ok() {
+        prune(&dir);
+    }
+}
+
+fn prune(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= MAX_ENTRIES {
+        return;
+    }
+    files.sort();
+    for (_, path) in &files[..files.len() - MAX_ENTRIES] {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_changes_with_the_report_and_its_templates() {
+        let a = key(&[1; 32], b"{\"blocks\":[]}");
+        assert_eq!(a.len(), 64);
+        assert_eq!(a, key(&[1; 32], b"{\"blocks\":[]}"));
+        assert_ne!(a, key(&[2; 32], b"{\"blocks\":[]}"));
+        assert_ne!(a, key(&[1; 32], b"{\"blocks\":[1]}"));
+    }
+}
