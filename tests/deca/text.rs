@@ -65,6 +65,12 @@ fn hard_text() -> tempfile::TempDir {
             long_url()
         ),
     );
+    // In a title band (the one-pager's), where the title is set large in white.
+    edit(
+        &demo.join("recommendations.yaml"),
+        "title: {en: Connect the villages,",
+        &format!("title: {{en: Connect the {},", long_word()),
+    );
     tmp
 }
 

@@ -337,10 +337,11 @@ impl Writer<'_> {
             style,
             &grid,
             rows,
-            Look {
-                split: true,
-                ..Look::default()
-            },
+            // A row (a heading and its text per column) moves to the next page whole: split,
+            // LibreOffice and Word leave its headings alone at the foot of a page, since
+            // keep-with-next does not hold inside a cell. A row is a few paragraphs, far
+            // shorter than a page.
+            Look::default(),
             None,
         ));
         Ok(())
