@@ -48,6 +48,7 @@ fn disk_full() -> std::io::Error {
 
 fn kill() -> std::io::Result<()> {
     #[cfg(unix)]
+    #[allow(unsafe_code)]
     // SAFETY: kill(2) on our own pid has no memory-safety preconditions.
     unsafe {
         libc::kill(libc::getpid(), libc::SIGKILL);

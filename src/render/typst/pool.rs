@@ -338,6 +338,7 @@ fn drain(errors: &mut ChildStderr) {
 }
 
 fn set_nonblocking(f: &impl AsRawFd) {
+    #[allow(unsafe_code)]
     // SAFETY: fcntl on a file descriptor this process owns.
     unsafe {
         let fd = f.as_raw_fd();
@@ -356,6 +357,7 @@ fn readable(f: &impl AsRawFd, wait: Duration) -> bool {
         revents: 0,
     };
     let ms = wait.as_millis().clamp(1, i32::MAX as u128) as i32;
+    #[allow(unsafe_code)]
     // SAFETY: one valid pollfd for the duration of the call.
     let n = unsafe { libc::poll(&mut fd, 1, ms) };
     n > 0
@@ -365,6 +367,7 @@ fn readable(f: &impl AsRawFd, wait: Duration) -> bool {
 fn resident_bytes(pid: u32) -> Option<u64> {
     let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    #[allow(unsafe_code)]
     // SAFETY: sysconf has no preconditions.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     Some(pages * u64::try_from(page).ok()?)

@@ -107,6 +107,7 @@ fn crashed(panic: &Box<dyn std::any::Any + Send>) -> JobFailure {
 /// keep its peak for the rest of the build.
 fn release_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
     // SAFETY: malloc_trim only returns free memory at the top of glibc's heaps to the system.
     unsafe {
         libc::malloc_trim(0);
@@ -122,6 +123,7 @@ fn limit_memory(bytes: u64) {
             rlim_cur: bytes as libc::rlim_t,
             rlim_max: bytes as libc::rlim_t,
         };
+        #[allow(unsafe_code)]
         // SAFETY: setrlimit reads a valid struct; a failure leaves the limit unset, and the
         // build's resident-memory check still applies.
         unsafe {
@@ -133,6 +135,9 @@ fn limit_memory(bytes: u64) {
 }
 
 /// Ends this process when the build that started it is gone, even mid-compile.
+// Both getppid calls are unsafe blocks; the second sits inside an `if` condition, where a
+// lint attribute cannot go, so the allowance covers the function.
+#[allow(unsafe_code)]
 fn watch_parent() {
     #[cfg(unix)]
     {
