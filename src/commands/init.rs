@@ -206,7 +206,7 @@ fn free_folder(taken: &Path, country: &str) -> std::path::PathBuf {
         .expect("some numbered folder is free")
 }
 
-pub fn run(args: &InitArgs) -> u8 {
+pub(super) fn run(args: &InitArgs) -> u8 {
     let dir = &args.dir;
     if dir.exists()
         && std::fs::read_dir(dir)

@@ -16,7 +16,7 @@ use crate::suggest;
 
 /// The typed files that loaded.
 #[derive(Default)]
-pub struct Typed {
+pub(super) struct Typed {
     pub meta: Option<raw::AssessmentFile>,
     pub priorities: Option<Vec<raw::Priority>>,
     pub findings: Option<Vec<raw::Finding>>,
@@ -31,7 +31,7 @@ fn ids<T>(items: Option<&[T]>, f: impl Fn(&T) -> &str) -> Option<Vec<&str>> {
 }
 
 /// Runs every check; returns the assessment when the parts it needs all loaded.
-pub fn validate(
+pub(super) fn validate(
     name: String,
     dir: &Path,
     files: BTreeMap<FileKind, Arc<SourceFile>>,

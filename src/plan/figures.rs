@@ -313,7 +313,7 @@ fn values(ind: &raw::Indicator) -> usize {
 }
 
 /// The template's name for a chart kind.
-pub fn chart_kind_name(kind: ChartKind) -> &'static str {
+pub(super) fn chart_kind_name(kind: ChartKind) -> &'static str {
     match kind {
         ChartKind::Bar => "bar",
         ChartKind::HorizontalBar => "horizontal-bar",

@@ -13,7 +13,7 @@ const UNITS: [&str; 22] = [
 ];
 
 /// Sets every text of a document.
-pub fn set(doc: &mut Document, locale: &Locale) {
+pub(super) fn set(doc: &mut Document, locale: &Locale) {
     let q = &locale.quotes;
     let mut one = |s: &mut String| *s = Setter::new(q).run(s);
     let f = &mut doc.front;

@@ -66,7 +66,7 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub fn handle(state: &State, request: Request) {
+pub(super) fn handle(state: &State, request: Request) {
     let url = request.url().to_string();
     let path = url.split('?').next().unwrap_or("/");
     match path {

@@ -16,7 +16,7 @@
 pub const VAR: &str = "DECA_TEST_FAULT";
 
 /// Fires the armed fault if it is set for `point`.
-pub fn at(point: &str) -> std::io::Result<()> {
+pub(super) fn at(point: &str) -> std::io::Result<()> {
     let Ok(spec) = std::env::var(VAR) else {
         return Ok(());
     };

@@ -14,7 +14,7 @@ const DECORATIVE: &str = "<a:extLst><a:ext uri=\"{C183D7F6-B498-43B3-948B-1728B5
 
 impl Writer<'_> {
     /// An inline picture run, `w_pt` × `h_pt`. An empty `alt` marks it decorative.
-    pub fn picture(&mut self, pic: Picture, w_pt: f64, h_pt: f64, alt: &str) -> String {
+    pub(crate) fn picture(&mut self, pic: Picture, w_pt: f64, h_pt: f64, alt: &str) -> String {
         self.next_pic += 1;
         let n = self.next_pic;
         // Numbered from 1001, clear of the ids in a reference's headers.
@@ -48,7 +48,7 @@ impl Writer<'_> {
     }
 
     /// The identity marks in a row, `height_pt` tall each, as picture runs.
-    pub fn marks(&mut self, height_pt: f64) -> Result<String, Vec<Diagnostic>> {
+    pub(crate) fn marks(&mut self, height_pt: f64) -> Result<String, Vec<Diagnostic>> {
         let mut out = String::new();
         for (i, mark) in self.doc.front.marks.iter().enumerate() {
             let pic = self.raster.image(&mark.path)?;
@@ -63,7 +63,7 @@ impl Writer<'_> {
     }
 
     /// The width of the text column in points.
-    pub fn column_pt(&self) -> f64 {
+    pub(crate) fn column_pt(&self) -> f64 {
         (self.geo.text_width() - self.geo.wide) as f64 / 20.0
     }
 
@@ -125,7 +125,7 @@ impl Writer<'_> {
     }
 
     /// A figure across the text column.
-    pub fn figure(
+    pub(crate) fn figure(
         &mut self,
         f: &ir::Figure,
         out: &mut Vec<String>,
@@ -136,7 +136,7 @@ impl Writer<'_> {
     }
 
     /// Small multiples: two figures to a row, in a table without borders.
-    pub fn figure_row(
+    pub(crate) fn figure_row(
         &mut self,
         figures: &[ir::Figure],
         out: &mut Vec<String>,

@@ -50,7 +50,7 @@ impl Writer<'_> {
 
     /// The opening: the report's cover and inside cover, or the title band. Returns whether
     /// the front matter ends with `FRONT_SECTION` (the report).
-    pub fn front(&mut self, out: &mut Vec<String>) -> Result<bool, Vec<Diagnostic>> {
+    pub(crate) fn front(&mut self, out: &mut Vec<String>) -> Result<bool, Vec<Diagnostic>> {
         if self.doc.front.cover {
             self.cover(out)?;
             self.inside_cover(out);
@@ -181,7 +181,7 @@ impl Writer<'_> {
     }
 
     /// The closing: the report's back cover, or the small print at the end of the others.
-    pub fn back(&mut self, out: &mut Vec<String>) -> Result<(), Vec<Diagnostic>> {
+    pub(crate) fn back(&mut self, out: &mut Vec<String>) -> Result<(), Vec<Diagnostic>> {
         let b = self.doc.back.clone();
         let mut who: Vec<String> = Vec::new();
         who.extend(b.publisher.clone());

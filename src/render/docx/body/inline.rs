@@ -75,7 +75,7 @@ impl Writer<'_> {
     }
 
     /// The runs of inlines.
-    pub fn inlines(&mut self, inlines: &[Inline], f: Fmt) -> String {
+    pub(crate) fn inlines(&mut self, inlines: &[Inline], f: Fmt) -> String {
         let mut out = String::new();
         for i in inlines {
             match i {

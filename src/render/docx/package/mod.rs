@@ -5,11 +5,11 @@
 
 mod parts;
 mod patch;
-pub mod section;
+pub(super) mod section;
 
 use std::collections::BTreeMap;
 
-pub use parts::lang_tag;
+pub(super) use parts::lang_tag;
 use parts::rel;
 
 use super::body::{Body, FRONT_SECTION};
@@ -136,7 +136,7 @@ fn styles_part(
 }
 
 /// Builds the final package.
-pub fn assemble(
+pub(super) fn assemble(
     doc: &Document,
     body: Body,
     r: &Reference,

@@ -20,7 +20,7 @@ use super::{
 
 /// Returns the part without what must go, or `None` when nothing must (or it cannot be
 /// parsed, which the well-formedness check before this rules out).
-pub fn rewrite(
+pub(super) fn rewrite(
     part: &str,
     bytes: &[u8],
     ids: &BTreeSet<String>,
