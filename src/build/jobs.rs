@@ -82,7 +82,7 @@ pub(super) struct Shared<'a> {
 }
 
 /// Runs every task on `threads` threads; results come back in task order.
-pub(super) fn run(tasks: Vec<Task>, threads: usize, shared: &Shared) -> Vec<Done> {
+pub(super) fn run(tasks: &[Task], threads: usize, shared: &Shared) -> Vec<Done> {
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Done>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
     let work = || {

@@ -294,7 +294,7 @@ impl Builder {
         tasks.sort_by_key(|t| t.target.kind != Kind::Report);
         let total: usize = tasks.iter().map(|t| t.formats.len()).sum();
 
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         if let Some(j) = args.jobs
             && j > cores
         {
@@ -358,7 +358,7 @@ impl Builder {
             emit: emit.as_deref(),
             maps: &self.memory.maps,
         };
-        let results = jobs::run(tasks, threads, &shared);
+        let results = jobs::run(&tasks, threads, &shared);
         drop(shared);
         // Page maps are right whatever else failed: keep them.
         learnt.into_memory(&mut self.memory.maps);

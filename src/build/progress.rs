@@ -135,7 +135,7 @@ impl Reporter {
         self.warned.load(Ordering::Relaxed)
     }
 
-    fn event(&self, value: serde_json::Value) {
+    fn event(&self, value: &serde_json::Value) {
         let _guard = self.out.lock().expect("output lock");
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "{value}");
@@ -158,7 +158,7 @@ impl Reporter {
         self.seen.lock().expect("seen lock").clear();
         self.warned.store(0, Ordering::Relaxed);
         match self.mode {
-            Mode::Json => self.event(json!({
+            Mode::Json => self.event(&json!({
                 "event": "start",
                 "documents": total,
                 "assessments": assessments,
@@ -205,7 +205,7 @@ impl Reporter {
     /// Where a report page map came from (`report`, `memory`, `cache`, `compiled`).
     pub fn page_map(&self, assessment: &str, lang: &str, source: &str) {
         if self.mode == Mode::Json {
-            self.event(json!({
+            self.event(&json!({
                 "event": "page-map",
                 "assessment": assessment,
                 "lang": lang,
@@ -218,7 +218,7 @@ impl Reporter {
     pub fn published(&self, artifacts: &[Artifact]) {
         for a in artifacts {
             match self.mode {
-                Mode::Json => self.event(json!({
+                Mode::Json => self.event(&json!({
                     "event": "artifact",
                     "path": a.path,
                     "sha256": a.sha256,
@@ -252,7 +252,7 @@ impl Reporter {
         match self.mode {
             Mode::Json => {
                 for p in paths {
-                    self.event(json!({ "event": "removed", "path": p }));
+                    self.event(&json!({ "event": "removed", "path": p }));
                 }
             }
             Mode::Bar | Mode::Lines | Mode::Summary => self.line(&format!(
@@ -269,7 +269,7 @@ impl Reporter {
     pub fn discarded(&self, artifacts: &[Artifact]) {
         if self.mode == Mode::Json {
             for a in artifacts {
-                self.event(json!({
+                self.event(&json!({
                     "event": "discarded",
                     "path": a.path,
                     "sha256": a.sha256,
@@ -326,7 +326,7 @@ impl Reporter {
                     v["document"] = serde_json::to_value(first).expect("serializes");
                     v["documents"] = serde_json::to_value(&p.documents).expect("serializes");
                 }
-                self.event(v);
+                self.event(&v);
             }
             return;
         }
@@ -352,7 +352,7 @@ impl Reporter {
                 for d in diags {
                     let mut v = serde_json::to_value(d.to_json()).expect("diagnostic serializes");
                     v["event"] = json!(if d.is_error() { "error" } else { "warning" });
-                    self.event(v);
+                    self.event(&v);
                 }
             }
             Mode::Quiet => {
@@ -390,7 +390,7 @@ impl Reporter {
             bar.finish_and_clear();
         }
         match self.mode {
-            Mode::Json => self.event(json!({
+            Mode::Json => self.event(&json!({
                 "event": "finished",
                 "ok": ok,
                 "documents": written,

@@ -212,7 +212,7 @@ impl Diagnostic {
 
 /// Orders diagnostics by file and position, keeping the original order for ties.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by_key(|d| d.sort_key());
+    diags.sort_by_key(Diagnostic::sort_key);
 }
 
 /// How diagnostics are printed.

@@ -268,8 +268,10 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
         .as_deref()
         .unwrap_or(dir)
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "assessment".to_string());
+        .map_or_else(
+            || "assessment".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
     let (assessment, semantic) = validate::validate(name, dir, files, typed);
     diags.extend(semantic);
     crate::diag::sort(&mut diags);

@@ -239,11 +239,10 @@ pub(super) fn validate(
                 }
                 for (k, v) in s.values.value.iter().enumerate() {
                     if v.value.is_none() {
-                        let category = ind
-                            .categories
-                            .get(k)
-                            .map(|c| c.value.get(default_lang, default_lang).0.into_owned())
-                            .unwrap_or_else(|| format!("#{}", k + 1));
+                        let category = ind.categories.get(k).map_or_else(
+                            || format!("#{}", k + 1),
+                            |c| c.value.get(default_lang, default_lang).0.into_owned(),
+                        );
                         let d = c.error(
                             K::Indicators,
                             v,

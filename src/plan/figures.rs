@@ -227,7 +227,7 @@ impl<'a> Ctx<'a> {
             .flat_map(|s| s.values.value.iter().filter_map(|v| v.value))
             .collect();
         let decimals = i18n::decimals_needed(&all, ind.format);
-        let vmax = all.iter().cloned().fold(0.0, f64::max);
+        let vmax = all.iter().copied().fold(0.0, f64::max);
         let (max, step) = axis(vmax, ind.format);
         let step_decimals = i18n::decimals_needed(&[step], ValueFormat::Number);
         let ticks = (0..)

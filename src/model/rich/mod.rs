@@ -287,13 +287,13 @@ impl<'a> Builder<'a> {
                 }
                 // Inline code, inline HTML, rules and everything else keep their source text.
                 Event::Code(_) | Event::InlineHtml(_) | Event::InlineMath(_) => {
-                    self.push_inline(Inline::text(&self.src[range.clone()]))
+                    self.push_inline(Inline::text(&self.src[range.clone()]));
                 }
                 Event::DisplayMath(_) | Event::Rule => self.push_block(Block::Paragraph {
                     content: vec![Inline::text(self.src[range.clone()].trim_end())],
                 }),
                 Event::TaskListMarker(_) => {
-                    self.push_inline(Inline::text(&self.src[range.clone()]))
+                    self.push_inline(Inline::text(&self.src[range.clone()]));
                 }
             }
             i += 1;

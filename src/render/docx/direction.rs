@@ -133,7 +133,7 @@ fn script_fonts(text: &str) -> (Option<&'static str>, Option<&'static str>) {
             | Script::Bopomofo
                 if ea.is_none() =>
             {
-                ea = Some("Noto Sans CJK SC")
+                ea = Some("Noto Sans CJK SC");
             }
             _ => {}
         }

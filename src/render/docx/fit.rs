@@ -122,7 +122,7 @@ fn attr(e: &quick_xml::events::BytesStart, name: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+        .and_then(|a| a.unescape_value().ok().map(std::borrow::Cow::into_owned))
 }
 
 fn num(e: &quick_xml::events::BytesStart, name: &[u8]) -> Option<f64> {
@@ -187,7 +187,7 @@ fn looks(styles: &str) -> HashMap<String, Look> {
                 }
             }
             b"w:contextualSpacing" => {
-                look.contextual = Some(attr(e, b"w:val").is_none_or(|v| v != "0" && v != "false"))
+                look.contextual = Some(attr(e, b"w:val").is_none_or(|v| v != "0" && v != "false"));
             }
             b"w:ind" => {
                 if let Some(v) = num(e, b"w:left").or_else(|| num(e, b"w:start")) {
@@ -341,7 +341,11 @@ pub(super) fn height(body: &str, styles: &str, geo: &Geometry) -> f64 {
                 }
             }
             Event::Text(t) if in_t => {
-                text.push_str(&t.unescape().map(|c| c.into_owned()).unwrap_or_default());
+                text.push_str(
+                    &t.unescape()
+                        .map(std::borrow::Cow::into_owned)
+                        .unwrap_or_default(),
+                );
             }
             Event::End(e) => match e.name().as_ref() {
                 b"w:t" => in_t = false,

@@ -124,8 +124,10 @@ pub fn read(bytes: &[u8], shown: &str, builtin: bool) -> Result<Reference, Diagn
     let main = root_rels
         .iter()
         .find(|r| r.short_kind() == "officeDocument")
-        .map(|r| r.target.trim_start_matches('/').to_string())
-        .unwrap_or_else(|| "word/document.xml".to_string());
+        .map_or_else(
+            || "word/document.xml".to_string(),
+            |r| r.target.trim_start_matches('/').to_string(),
+        );
     if !parts.contains_key(&main) {
         return Err(bad(shown, format!("has no main document part (`{main}`)")));
     }

@@ -33,7 +33,7 @@ pub(super) fn style_element<'a>(xml: &'a str, id: &str) -> Option<&'a str> {
 /// The styles a body needs beyond the ones it names: the bases they inherit from.
 fn with_bases(builtin: &str, ids: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut queue: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    let mut queue: Vec<String> = ids.iter().map(std::string::ToString::to_string).collect();
     while let Some(id) = queue.pop() {
         if out.contains(&id) {
             continue;
@@ -188,7 +188,7 @@ pub(super) fn missing(reference: &str) -> Vec<String> {
     let mut out: Vec<String> = super::body::STYLES
         .iter()
         .filter(|id| !WORD_INTERNAL.contains(id) && !have.iter().any(|h| h == *id))
-        .map(|id| id.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     out.sort();
     out

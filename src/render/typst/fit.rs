@@ -479,7 +479,7 @@ mod tests {
             row: None,
         };
         let o = m.overflow();
-        assert_eq!(o.overflow_mm.map(|v| v.round()), Some(25.0));
+        assert_eq!(o.overflow_mm.map(f64::round), Some(25.0));
         assert_eq!(o.lines, Some(6.0));
         let m = Measure {
             content: Some(690.0),

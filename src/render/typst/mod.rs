@@ -273,7 +273,7 @@ impl Typst {
                 None => {
                     let s = Arc::new(
                         compile::Session::new(&session.spec)
-                            .map_err(|e| pool::Stopped::Crashed(e.to_string()))?,
+                            .map_err(|e| pool::Stopped::Crashed(e.clone()))?,
                     );
                     list.push((session.spec.id, s.clone()));
                     s

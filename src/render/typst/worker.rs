@@ -34,7 +34,7 @@ pub fn main(max_memory: u64, evict_age: usize) -> u8 {
         .name("typst-worker".into())
         .stack_size(STACK)
         .spawn(move || serve(evict_age))
-        .map(|h| h.join());
+        .map(std::thread::JoinHandle::join);
     match served {
         Ok(Ok(Ok(()))) => 0,
         Ok(Ok(Err(e))) => {
