@@ -10,7 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub(crate) mod atomic;
-pub mod build;
+pub(crate) mod build;
 pub mod cli;
 pub mod commands;
 pub(crate) mod complete;

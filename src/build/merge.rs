@@ -16,7 +16,7 @@ use crate::exit;
 use crate::hash::sha256_hex;
 
 /// Runs the command; returns the exit code.
-pub fn run(out: &Path, shards: &[PathBuf]) -> u8 {
+pub(crate) fn run(out: &Path, shards: &[PathBuf]) -> u8 {
     match merge(out, shards) {
         Ok(m) => {
             eprintln!(
@@ -53,7 +53,7 @@ fn safe(path: &str) -> bool {
 }
 
 /// Checks the shards and writes the merged folder.
-pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<Manifest, Vec<Diagnostic>> {
+pub(crate) fn merge(out: &Path, shards: &[PathBuf]) -> Result<Manifest, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut manifests = Vec::new();
     for dir in shards {

@@ -80,7 +80,7 @@ fn fixed_moment(a: &Assessment) -> Result<(Moment, String), Diagnostic> {
 }
 
 /// The standards a build claims (default: PDF/UA-1 and PDF/A-2a), by deca's names.
-pub fn standards(args: &BuildArgs) -> Vec<String> {
+pub(crate) fn standards(args: &BuildArgs) -> Vec<String> {
     let list = if args.pdf_standards.is_empty() {
         vec![PdfStandard::Ua1, PdfStandard::A2a]
     } else {

@@ -13,7 +13,7 @@
 //! manifest not yet).
 
 /// The variable that arms a fault.
-pub const VAR: &str = "DECA_TEST_FAULT";
+pub(crate) const VAR: &str = "DECA_TEST_FAULT";
 
 /// Fires the armed fault if it is set for `point`.
 pub(super) fn at(point: &str) -> std::io::Result<()> {
