@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::manifest::{Artifact, Manifest};
 use super::{keep, publish};
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, DResult, Diagnostic};
 use crate::exit;
 use crate::hash::sha256_hex;
 
@@ -53,7 +53,7 @@ fn safe(path: &str) -> bool {
 }
 
 /// Checks the shards and writes the merged folder.
-pub(crate) fn merge(out: &Path, shards: &[PathBuf]) -> Result<Manifest, Vec<Diagnostic>> {
+pub(crate) fn merge(out: &Path, shards: &[PathBuf]) -> DResult<Manifest> {
     let mut errors = Vec::new();
     let mut manifests = Vec::new();
     for dir in shards {
@@ -121,7 +121,7 @@ pub(crate) fn merge(out: &Path, shards: &[PathBuf]) -> Result<Manifest, Vec<Diag
         return Err(errors);
     }
     let hold = publish::Hold::WholeRun { wait: false };
-    let staging = publish::Staging::new(out, hold).map_err(|d| vec![d])?;
+    let staging = publish::Staging::new(out, hold)?;
     for (a, dir) in &merged {
         let from = dir.join(&a.path);
         let bytes = match std::fs::read(&from) {
@@ -158,13 +158,11 @@ pub(crate) fn merge(out: &Path, shards: &[PathBuf]) -> Result<Manifest, Vec<Diag
         assessments: Vec::new(),
         unchanged: Default::default(),
     };
-    let committed = staging
-        .commit(
-            merged.into_iter().map(|(a, _)| a).collect(),
-            first.inputs_sha256.clone(),
-            &scope,
-            true,
-        )
-        .map_err(|d| vec![d])?;
+    let committed = staging.commit(
+        merged.into_iter().map(|(a, _)| a).collect(),
+        first.inputs_sha256.clone(),
+        &scope,
+        true,
+    )?;
     Ok(committed.manifest)
 }

@@ -124,6 +124,16 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// The result of work that can fail with several problems at once (a build reports them all).
+pub type DResult<T> = Result<T, Vec<Diagnostic>>;
+
+// Lets `?` lift a single problem into a `DResult` function.
+impl From<Diagnostic> for Vec<Diagnostic> {
+    fn from(d: Diagnostic) -> Vec<Diagnostic> {
+        vec![d]
+    }
+}
+
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Diagnostic {
         Diagnostic {

@@ -14,7 +14,7 @@ use std::time::Duration;
 use typst_layout::PagedDocument;
 
 use crate::cli::BuildArgs;
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::edition::Kind;
 use crate::i18n::Locale;
 use crate::model::{self, Assessment};
@@ -95,8 +95,8 @@ fn date(a: &Assessment) -> (engine::Moment, String) {
 
 impl Session {
     /// Loads every assessment `args` names; every problem found, or the session.
-    pub(super) fn load(args: &BuildArgs) -> Result<Session, Vec<Diagnostic>> {
-        let dirs = crate::source::assessment_dirs(&args.dir).map_err(|d| vec![d])?;
+    pub(super) fn load(args: &BuildArgs) -> DResult<Session> {
+        let dirs = crate::source::assessment_dirs(&args.dir)?;
         let reference_bytes = match &args.reference_docx {
             Some(path) => Some(
                 crate::input::read(path, None, crate::render::docx::reference::MAX_TOTAL_BYTES)
@@ -232,7 +232,7 @@ impl Session {
     }
 
     /// The report's page of each anchor, which other documents' references print.
-    pub(super) fn report_pages(&self, id: &DocId) -> Result<Option<PageMap>, Vec<Diagnostic>> {
+    pub(super) fn report_pages(&self, id: &DocId) -> DResult<Option<PageMap>> {
         let Some((p, lang, target)) = self.find(id) else {
             return Ok(None);
         };
@@ -269,11 +269,7 @@ impl Session {
     }
 
     /// Compiles one document; `pages` is the report's page map (`report_pages`).
-    pub(super) fn document(
-        &self,
-        id: &DocId,
-        pages: Option<&PageMap>,
-    ) -> Result<Rendered, Vec<Diagnostic>> {
+    pub(super) fn document(&self, id: &DocId, pages: Option<&PageMap>) -> DResult<Rendered> {
         let Some((p, lang, target)) = self.find(id) else {
             return Err(vec![Diagnostic::error(format!(
                 "no document `{}` in this preview",
@@ -332,7 +328,7 @@ impl Session {
     }
 
     /// The Word file of a compiled document, made when asked for.
-    pub(super) fn docx(&self, r: &Rendered) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    pub(super) fn docx(&self, r: &Rendered) -> DResult<Vec<u8>> {
         let p = &self.prepared[r.at];
         let raster = TypstRaster {
             typst: self.typst.clone(),

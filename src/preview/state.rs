@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 use super::events::Events;
 use super::render::{DocId, Rendered, Session};
 use crate::cli::BuildArgs;
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::render::typst::PageMap;
 
 /// A compile's result, shared with the requests that show it.
-pub(super) type Outcome = Arc<Result<Rendered, Vec<Diagnostic>>>;
+pub(super) type Outcome = Arc<DResult<Rendered>>;
 
 pub(super) struct Inner {
     pub generation: u64,
@@ -129,12 +129,7 @@ impl State {
         Some((generation, self.store(generation, id, result)))
     }
 
-    fn store(
-        &self,
-        generation: u64,
-        id: &DocId,
-        result: Result<Rendered, Vec<Diagnostic>>,
-    ) -> Outcome {
+    fn store(&self, generation: u64, id: &DocId, result: DResult<Rendered>) -> Outcome {
         let outcome = Arc::new(result);
         let mut inner = self.inner.lock().expect("preview state");
         if inner.generation == generation {

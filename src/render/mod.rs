@@ -13,7 +13,7 @@ pub mod typst;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::edition::{Kind, OutputFormat};
 use crate::ir;
 
@@ -41,9 +41,9 @@ pub struct Png {
 /// Rasterises charts and images, the same pictures as the PDF shows.
 pub trait Raster: Sync {
     /// A chart of `doc` (its theme, language and labels) as PNG.
-    fn chart(&self, doc: &ir::Document, chart: &ir::Chart) -> Result<Arc<Png>, Vec<Diagnostic>>;
+    fn chart(&self, doc: &ir::Document, chart: &ir::Chart) -> DResult<Arc<Png>>;
     /// An image file served under `path` (`/assets/logo.svg`) as PNG at its natural size.
-    fn image(&self, path: &str) -> Result<Arc<Png>, Vec<Diagnostic>>;
+    fn image(&self, path: &str) -> DResult<Arc<Png>>;
 }
 
 /// Everything a renderer is given besides the document.

@@ -2,7 +2,7 @@
 //! [`Raster`](crate::render::Raster) (the Typst backend draws them, the same pictures as the
 //! PDF shows), held here with their natural size for the body writer.
 
-use crate::diag::Diagnostic;
+use crate::diag::DResult;
 use crate::ir;
 
 /// A PNG with its natural size in points.
@@ -20,7 +20,7 @@ pub(super) struct Raster<'a> {
 
 impl Raster<'_> {
     /// A chart drawn by the same template as the PDF's.
-    pub(super) fn chart(&self, chart: &ir::Chart) -> Result<Picture, Vec<Diagnostic>> {
+    pub(super) fn chart(&self, chart: &ir::Chart) -> DResult<Picture> {
         let png = self.inner.chart(self.doc, chart)?;
         Ok(Picture {
             png: png.bytes.clone(),
@@ -30,7 +30,7 @@ impl Raster<'_> {
     }
 
     /// An image asset (PNG, JPEG or SVG) as PNG.
-    pub(super) fn image(&self, path: &str) -> Result<Picture, Vec<Diagnostic>> {
+    pub(super) fn image(&self, path: &str) -> DResult<Picture> {
         let png = self.inner.image(path)?;
         Ok(Picture {
             png: png.bytes.clone(),

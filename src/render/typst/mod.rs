@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use typst_layout::PagedDocument;
 
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 pub use crate::render::{Layout, PageMap};
 use crate::templates::Origin;
 pub use compile::encode_png;
@@ -334,7 +334,7 @@ pub fn compile_here(
     main: &str,
     ir: &[u8],
     pages: Option<&PageMap>,
-) -> Result<PagedDocument, Vec<Diagnostic>> {
+) -> DResult<PagedDocument> {
     let ready = compile::Session::new(&session.spec)
         .map_err(|e| vec![Diagnostic::error(format!("failed to set up Typst ({e})"))])?;
     let pages = pages.map_or_else(

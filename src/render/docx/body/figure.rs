@@ -4,7 +4,7 @@
 
 use super::table::{Cell, layout_table};
 use super::{P, Writer};
-use crate::diag::Diagnostic;
+use crate::diag::DResult;
 use crate::ir::{self, Inline};
 use crate::render::docx::raster::Picture;
 use crate::render::docx::xml::{emu, esc};
@@ -48,7 +48,7 @@ impl Writer<'_> {
     }
 
     /// The identity marks in a row, `height_pt` tall each, as picture runs.
-    pub(crate) fn marks(&mut self, height_pt: f64) -> Result<String, Vec<Diagnostic>> {
+    pub(crate) fn marks(&mut self, height_pt: f64) -> DResult<String> {
         let mut out = String::new();
         for (i, mark) in self.doc.front.marks.iter().enumerate() {
             let pic = self.raster.image(&mark.path)?;
@@ -68,12 +68,7 @@ impl Writer<'_> {
     }
 
     /// A figure into `out`; `width_pt` is the room it may take.
-    fn figure_into(
-        &mut self,
-        f: &ir::Figure,
-        out: &mut Vec<String>,
-        width_pt: f64,
-    ) -> Result<(), Vec<Diagnostic>> {
+    fn figure_into(&mut self, f: &ir::Figure, out: &mut Vec<String>, width_pt: f64) -> DResult<()> {
         let label = self.style("FigureLabel");
         let mut caption = super::inline::text_run(&f.label, Some(label));
         caption.push_str(&super::inline::text_run(&format!(" {}", f.title), None));
@@ -130,7 +125,7 @@ impl Writer<'_> {
         f: &ir::Figure,
         out: &mut Vec<String>,
         share: f64,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let w = self.column_pt() * share;
         self.figure_into(f, out, w)
     }
@@ -140,7 +135,7 @@ impl Writer<'_> {
         &mut self,
         figures: &[ir::Figure],
         out: &mut Vec<String>,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let total = self.geo.text_width();
         let half = total / 2;
         let mut rows = Vec::new();

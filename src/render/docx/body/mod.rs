@@ -23,7 +23,7 @@ pub use ids::STYLES;
 use super::geometry::Geometry;
 use super::raster::Raster;
 use super::xml::esc;
-use crate::diag::Diagnostic;
+use crate::diag::DResult;
 use crate::ir::{Block, Document, Role, Tone};
 use crate::render::PageMap;
 
@@ -198,7 +198,7 @@ impl<'a> Writer<'a> {
         blocks: &[Block],
         out: &mut Vec<String>,
         level: usize,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let mut i = 0;
         while i < blocks.len() {
             // A side note reads after the block it sits beside, as in the PDF's reading order:
@@ -215,12 +215,7 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn block(
-        &mut self,
-        b: &Block,
-        out: &mut Vec<String>,
-        level: usize,
-    ) -> Result<(), Vec<Diagnostic>> {
+    fn block(&mut self, b: &Block, out: &mut Vec<String>, level: usize) -> DResult<()> {
         match b {
             Block::Heading {
                 level: l,
@@ -396,7 +391,7 @@ pub(super) fn build(
     geo: Geometry,
     raster: &Raster,
     report_pages: Option<&PageMap>,
-) -> Result<Body, Vec<Diagnostic>> {
+) -> DResult<Body> {
     let mut w = Writer {
         doc,
         geo,

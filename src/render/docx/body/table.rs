@@ -3,7 +3,7 @@
 //! findings side by side. Layout tables carry a description for screen readers and no header.
 
 use super::{P, Writer};
-use crate::diag::Diagnostic;
+use crate::diag::DResult;
 use crate::ir::{self, Block, Fact, KeyFigure};
 use crate::render::docx::xml::esc;
 
@@ -250,7 +250,7 @@ impl Writer<'_> {
         main: &[Block],
         side: &[Block],
         out: &mut Vec<String>,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let width = self.geo.text_width();
         let main_w = width * 64 / 100;
         let mut m = Vec::new();
@@ -308,7 +308,7 @@ impl Writer<'_> {
         count: u8,
         blocks: &[Block],
         out: &mut Vec<String>,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let count = usize::from(count.max(1));
         let mut items: Vec<Vec<Block>> = Vec::new();
         for b in blocks {

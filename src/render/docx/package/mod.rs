@@ -16,7 +16,7 @@ use super::body::{Body, FRONT_SECTION};
 use super::geometry::Geometry;
 use super::reference::{self, Reference};
 use super::{placeholders, styles};
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::ir::Document;
 
 const CT: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
@@ -143,7 +143,7 @@ pub(super) fn assemble(
     builtin: &Reference,
     geo: &Geometry,
     created: &str,
-) -> Result<Vec<u8>, Vec<Diagnostic>> {
+) -> DResult<Vec<u8>> {
     let tag = lang_tag(doc);
     let mut pkg = Package {
         parts: BTreeMap::new(),
@@ -233,7 +233,7 @@ pub(super) fn assemble(
     {
         let path = reference::resolve(&r.main, &hf.target);
         let Some(text) = r.text(&path) else { continue };
-        let filled = fill_part(doc, &path, &text).map_err(|d| vec![d])?;
+        let filled = fill_part(doc, &path, &text)?;
         let target = path.strip_prefix("word/").unwrap_or(&path).to_string();
         rels.push(rel(&hf.id, hf.short_kind(), &target, false));
         pkg.add(
@@ -258,8 +258,8 @@ pub(super) fn assemble(
         1,
     );
     if let Some((before, after)) = r.body_wrapper() {
-        let mut before = fill_part(doc, &r.main, &before).map_err(|d| vec![d])?;
-        let mut after = fill_part(doc, &r.main, &after).map_err(|d| vec![d])?;
+        let mut before = fill_part(doc, &r.main, &before)?;
+        let mut after = fill_part(doc, &r.main, &after)?;
         // The wrapper's pictures and links keep their targets under ids of their own.
         for (k, wr) in r.rels.iter().enumerate() {
             let used = |x: &str| {
