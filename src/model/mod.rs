@@ -5,11 +5,11 @@
 //! `validate` on whatever loaded. An `Assessment` exists only when nothing is wrong.
 
 mod checker;
-pub mod coverage;
+pub(crate) mod coverage;
 mod describe;
 mod fields;
 mod images;
-pub mod link;
+pub(crate) mod link;
 pub mod path;
 pub mod raw;
 pub mod rich;
@@ -20,7 +20,7 @@ pub use structure::check as check_structure;
 pub mod text;
 pub mod translations;
 mod validate;
-pub mod visit;
+pub(crate) mod visit;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@ use crate::source::FileKind;
 
 /// One text field.
 #[derive(Debug, Clone)]
-pub struct TextField<'a> {
+pub(crate) struct TextField<'a> {
     pub kind: FileKind,
     /// How messages name the field: "`title` of finding 2 (`rural-access`)".
     pub path: String,
@@ -86,7 +86,7 @@ fn item(list: &str, i: usize, id: &str) -> FieldPath {
 }
 
 /// Every text field, in file order.
-pub fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
+pub(crate) fn texts<'a>(p: Parts<'a>) -> Vec<TextField<'a>> {
     let mut w = Walker {
         out: Vec::new(),
         kind: FileKind::Assessment,

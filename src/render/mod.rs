@@ -7,7 +7,7 @@
 //! Adding a format is a new module implementing `Renderer` and one line in [`renderer`].
 
 pub mod docx;
-pub mod outline_open;
+pub(crate) mod outline_open;
 pub mod typst;
 
 use std::collections::{BTreeMap, HashMap};

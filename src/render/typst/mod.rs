@@ -11,14 +11,14 @@
 
 mod compile;
 mod diagnostics;
-pub mod emit;
+pub(crate) mod emit;
 pub mod fit;
-pub mod pdf;
+pub(crate) mod pdf;
 mod pool;
 pub mod protocol;
 mod raster;
 mod session;
-pub mod worker;
+pub(crate) mod worker;
 pub mod world;
 
 use std::collections::BTreeMap;

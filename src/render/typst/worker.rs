@@ -17,9 +17,9 @@ use super::protocol::{self, FromWorker, JobFailure, ToWorker, WireDiagnostic};
 /// A build drops all of Typst's cached results after every job: measured on the bundled
 /// data, documents share nothing worth keeping (CPU time is the same with no eviction at all),
 /// and a worker's memory stays that of the document it compiles.
-pub const BUILD_EVICT_AGE: usize = 0;
+pub(crate) const BUILD_EVICT_AGE: usize = 0;
 /// Watch keeps what the last rebuilds used, so a small edit re-lays out only what changed.
-pub const WATCH_EVICT_AGE: usize = 64;
+pub(crate) const WATCH_EVICT_AGE: usize = 64;
 /// Sessions a worker keeps ready (documents of one assessment arrive together).
 const SESSIONS: usize = 2;
 /// Stack for compiling: deeply nested content recurses deeply in layout.
@@ -27,7 +27,7 @@ const STACK: usize = 64 * 1024 * 1024;
 
 /// Runs the worker until its input ends; returns the exit code. After each job, cached
 /// results unused for `evict_age` jobs are dropped.
-pub fn main(max_memory: u64, evict_age: usize) -> u8 {
+pub(crate) fn main(max_memory: u64, evict_age: usize) -> u8 {
     limit_memory(max_memory);
     watch_parent();
     let served = std::thread::Builder::new()
