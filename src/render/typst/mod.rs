@@ -65,20 +65,28 @@ pub struct Request<'a> {
 
 /// What a request yields.
 pub struct Output {
+    /// The PDF's bytes, when the request asked for one.
     pub pdf: Option<Vec<u8>>,
+    /// Pages, scale and anchor pages of the compiled document.
     pub layout: Layout,
+    /// Typst's warnings, located in the templates.
     pub warnings: Vec<Diagnostic>,
+    /// Page images, when the request asked for them.
     pub images: Vec<PageImage>,
+    /// How many times Typst compiled the document (fitting may take several).
     pub compiles: u32,
 }
 
 /// Why a request yielded nothing.
 #[derive(Debug)]
 pub enum Failure {
+    /// Errors from Typst or the export, located in the templates.
     Errors(Vec<Diagnostic>),
     /// A one-page document does not fit even at the smallest text size.
     Overflow {
+        /// How far past the page the content ran at the smallest scale.
         overflow: fit::Overflow,
+        /// Warnings from the last compile.
         warnings: Vec<Diagnostic>,
     },
 }
