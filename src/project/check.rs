@@ -98,7 +98,9 @@ impl Project {
 
 /// What `deca check` says about the project file: problems, and a summary line when valid.
 pub struct Checked {
+    /// Problems in the project file, errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
+    /// One line describing the project, when it has no errors.
     pub summary: Option<String>,
 }
 

@@ -26,6 +26,7 @@ pub const FILE_NAME: &str = "deca.toml";
 /// The largest project file read; real ones are a few hundred bytes.
 const MAX_BYTES: u64 = 256 * 1024;
 
+/// A list value in `deca.toml`, with the position of the list and of each item.
 pub type List = Spanned<Vec<Spanned<String>>>;
 
 /// Settings shared by the top level and every profile. Each one mirrors a `deca build` flag.
@@ -87,6 +88,7 @@ pub struct Project {
     pub file: Arc<SourceFile>,
     /// The folder paths in the file are relative to, as seen from the working directory.
     pub base: PathBuf,
+    /// The top-level settings and the profiles.
     pub settings: Settings,
 }
 

@@ -115,6 +115,7 @@ pub struct DocxRenderer {
 }
 
 impl DocxRenderer {
+    /// A Word renderer using the environment's reference document and file date.
     pub fn new(env: &Env) -> DocxRenderer {
         DocxRenderer {
             reference: env.reference.clone(),

@@ -15,6 +15,7 @@ pub struct PdfRenderer {
 }
 
 impl PdfRenderer {
+    /// A PDF renderer using the environment's Typst compiler and session.
     pub fn new(env: &Env) -> PdfRenderer {
         PdfRenderer {
             typst: env.typst.clone(),

@@ -25,6 +25,7 @@ pub struct RasterCache {
 }
 
 impl RasterCache {
+    /// An empty cache.
     pub fn new() -> RasterCache {
         RasterCache::default()
     }
@@ -34,6 +35,7 @@ impl RasterCache {
         self.entries.lock().expect("raster cache lock").len()
     }
 
+    /// Whether no picture has been made yet.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -61,8 +63,11 @@ impl RasterCache {
 
 /// Rasterises with Typst, through the cache.
 pub struct TypstRaster {
+    /// The compiler the pictures are drawn with.
     pub typst: Arc<Typst>,
+    /// The assessment's templates and images the pictures come from.
     pub session: Arc<Session>,
+    /// Pictures already made, shared with the build's other documents.
     pub cache: Arc<RasterCache>,
 }
 
