@@ -461,7 +461,7 @@ pub struct SourceEntry {
 pub struct Chart {
     /// `bar`, `horizontal-bar` or `line`.
     pub kind: String,
-    /// The chart's own title, drawn with it.
+    /// The indicator's label: the alt text names the chart by it (the caption is the figure's).
     pub title: String,
     /// Value axis label (the unit).
     pub unit: String,

@@ -123,7 +123,7 @@ pub trait Renderer: Send + Sync {
 pub struct Env {
     /// The Typst compiler (in process or worker processes) every format lays out with.
     pub typst: Arc<typst::Typst>,
-    /// The assessment's templates, images, date and PDF standards, installed in `typst`.
+    /// The assessment's templates, images, date and PDF standards, which `typst` compiles with.
     pub session: Arc<typst::Session>,
     /// The reference Word document.
     pub reference: Arc<docx::Reference>,

@@ -19,7 +19,7 @@ use crate::templates::TemplateSet;
 pub struct Fonts {
     /// Typst's index of the fonts, for looking families and styles up.
     pub book: LazyHash<FontBook>,
-    /// The fonts themselves, in the book's order.
+    /// The fonts themselves: the book's indices point into this list.
     pub fonts: Vec<Font>,
 }
 
