@@ -32,7 +32,7 @@ fn main() {
         files_under(&templates, &templates.join(sub), &mut files);
     }
     let mut code = String::from(
-        "/// Built-in template files: (path under templates/, contents).\npub static BUILTIN: &[(&str, &[u8])] = &[\n",
+        "/// Built-in template files: (path under templates/, contents).\npub(super) static BUILTIN: &[(&str, &[u8])] = &[\n",
     );
     for f in &files {
         let rel = f.to_string_lossy().replace('\\', "/");

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Writes `bytes` to `path` atomically, creating parent folders.
-pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

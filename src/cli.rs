@@ -20,10 +20,12 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (typst 0.15.1)");
 #[derive(Debug, Parser)]
 #[command(name = "deca", version = VERSION, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
+    /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// deca's subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate assessment data and report every problem.
@@ -53,6 +55,7 @@ pub enum Command {
     TypstWorker(WorkerArgs),
 }
 
+/// The subcommands of `deca manifest`.
 #[derive(Debug, Subcommand)]
 pub enum ManifestCommand {
     /// Join the output folders of `deca build --shard K/N` runs into one folder with one
@@ -60,6 +63,7 @@ pub enum ManifestCommand {
     Merge(MergeArgs),
 }
 
+/// `deca manifest merge`'s arguments.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The folder to write the merged documents, manifest.json and SHA256SUMS to.
@@ -70,6 +74,7 @@ pub struct MergeArgs {
     pub shards: Vec<PathBuf>,
 }
 
+/// The hidden `deca __typst-worker`'s arguments, set by the build that starts it.
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
     /// Most bytes of data the worker may allocate.
@@ -112,6 +117,7 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
+/// `deca check`'s arguments.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// An assessment folder, or a folder of assessment folders (default: `data` in deca.toml, else
@@ -143,6 +149,7 @@ pub struct CheckArgs {
     pub templates: Option<PathBuf>,
 }
 
+/// `deca build`'s and `deca watch`'s arguments.
 #[derive(Debug, Clone, Args)]
 pub struct BuildArgs {
     /// An assessment folder, or a folder of assessment folders.
@@ -229,6 +236,7 @@ pub struct BuildArgs {
     pub watching: bool,
 }
 
+/// `deca schema`'s arguments.
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Folder to write the schemas to (the data files' and deca.toml's); without it, the
@@ -243,6 +251,7 @@ pub struct SchemaArgs {
     pub ir: bool,
 }
 
+/// The subcommands of `deca templates`.
 #[derive(Debug, Subcommand)]
 pub enum TemplatesCommand {
     /// Say which template file is used, and from where.
@@ -251,6 +260,7 @@ pub enum TemplatesCommand {
     Export(TemplatesExportArgs),
 }
 
+/// `deca templates list`'s arguments.
 #[derive(Debug, Args)]
 pub struct TemplatesListArgs {
     /// The assessment folder (its templates/ folder overrides the built-ins).
@@ -261,6 +271,7 @@ pub struct TemplatesListArgs {
     pub templates: Option<PathBuf>,
 }
 
+/// `deca templates export`'s arguments.
 #[derive(Debug, Args)]
 pub struct TemplatesExportArgs {
     /// The folder to write to; existing files are not overwritten.
@@ -270,6 +281,7 @@ pub struct TemplatesExportArgs {
     pub force: bool,
 }
 
+/// `deca init`'s arguments.
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The new assessment folder, e.g. data/kenya.
@@ -279,8 +291,10 @@ pub struct InitArgs {
     pub country: String,
 }
 
+/// `deca preview`'s arguments: a build's, and where to serve.
 #[derive(Debug, Args)]
 pub struct PreviewArgs {
+    /// What to build and how, as for `deca build`.
     #[command(flatten)]
     pub build: BuildArgs,
     /// The port to listen on (on 127.0.0.1); 0 picks a free one.
@@ -291,6 +305,7 @@ pub struct PreviewArgs {
     pub open: bool,
 }
 
+/// `deca completions`' arguments.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell.
@@ -298,6 +313,7 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `deca man`'s arguments.
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// The folder to write deca.1, deca-build.1 and the others to.

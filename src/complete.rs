@@ -63,21 +63,21 @@ fn candidates(current: &OsStr, values: Vec<String>) -> Vec<CompletionCandidate> 
         .collect()
 }
 
-pub fn priorities(current: &OsStr) -> Vec<CompletionCandidate> {
+pub(crate) fn priorities(current: &OsStr) -> Vec<CompletionCandidate> {
     candidates(
         current,
         from_files("priorities.yaml", |v| ids(v, "priorities")),
     )
 }
 
-pub fn recommendations(current: &OsStr) -> Vec<CompletionCandidate> {
+pub(crate) fn recommendations(current: &OsStr) -> Vec<CompletionCandidate> {
     candidates(
         current,
         from_files("recommendations.yaml", |v| ids(v, "recommendations")),
     )
 }
 
-pub fn languages(current: &OsStr) -> Vec<CompletionCandidate> {
+pub(crate) fn languages(current: &OsStr) -> Vec<CompletionCandidate> {
     candidates(
         current,
         from_files("assessment.yaml", |v| {
@@ -91,7 +91,7 @@ pub fn languages(current: &OsStr) -> Vec<CompletionCandidate> {
     )
 }
 
-pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
+pub(crate) fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
     let names = crate::project::discover()
         .ok()
         .flatten()
@@ -101,7 +101,7 @@ pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 /// `deca completions SHELL`: the registration script, which asks `deca` for candidates.
-pub fn registration(shell: clap_complete::Shell) -> u8 {
+pub(crate) fn registration(shell: clap_complete::Shell) -> u8 {
     let name = shell.to_string();
     let shells = clap_complete::env::Shells::builtins();
     let Some(completer) = shells.completer(&name) else {

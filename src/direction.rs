@@ -14,7 +14,7 @@ pub enum Dir {
 }
 
 /// Language codes written right to left by default.
-pub const RTL_LANGUAGES: &[&str] = &["ar", "he", "fa", "ur", "ps", "dv", "yi"];
+pub(crate) const RTL_LANGUAGES: &[&str] = &["ar", "he", "fa", "ur", "ps", "dv", "yi"];
 
 impl Dir {
     /// The default direction of a language code (`ar`, `ar-EG`, `he`).
@@ -43,7 +43,7 @@ impl Dir {
 
 /// Whether a character is strongly right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and the
 /// other RTL blocks, with their presentation forms).
-pub fn is_rtl_char(c: char) -> bool {
+pub(crate) fn is_rtl_char(c: char) -> bool {
     matches!(c as u32,
         0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF
         | 0x1E800..=0x1EFFF)

@@ -31,6 +31,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order a build makes them.
     pub const ALL: [Kind; 4] = [Kind::Report, Kind::Brief, Kind::Onepager, Kind::Overview];
 
     /// Kinds that must fit exactly one page.
@@ -38,6 +39,7 @@ impl Kind {
         matches!(self, Kind::Onepager | Kind::Overview)
     }
 
+    /// The kind's name in file names, flags and messages: `onepager`.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Report => "report",
@@ -49,6 +51,9 @@ impl Kind {
 }
 
 /// Output formats.
+// Variant docs would become `--format` help text (clap's ValueEnum reads them), changing
+// the help; the variants' names are their own documentation.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutputFormat {
@@ -57,6 +62,7 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// The file extension, without the dot: `pdf`.
     pub fn extension(self) -> &'static str {
         match self {
             OutputFormat::Pdf => "pdf",
@@ -66,6 +72,9 @@ impl OutputFormat {
 }
 
 /// Paper sizes.
+// Variant docs would become `--paper` help text (clap's ValueEnum reads them), changing the
+// help; the variants' names are their own documentation.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
@@ -101,7 +110,9 @@ pub enum PdfStandard {
 /// machine makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// Which shard this is, from 1.
     pub index: usize,
+    /// How many shards the build is split into.
     pub count: usize,
 }
 

@@ -25,7 +25,7 @@ macro_rules! font {
 }
 
 /// Every bundled font file, by its path under templates/fonts/.
-pub static BUNDLED: &[(&str, &[u8])] = &[
+pub(crate) static BUNDLED: &[(&str, &[u8])] = &[
     font!("carlito/Carlito-Regular.ttf"),
     font!("carlito/Carlito-Bold.ttf"),
     font!("carlito/Carlito-Italic.ttf"),
@@ -62,21 +62,21 @@ pub static BUNDLED: &[(&str, &[u8])] = &[
 ];
 
 /// The sans family used for headings by default.
-pub const SANS: &str = "Carlito";
+pub(crate) const SANS: &str = "Carlito";
 /// The serif family used for body text by default.
-pub const SERIF: &str = "Caladea";
+pub(crate) const SERIF: &str = "Caladea";
 
 /// Folders given with `--font-path`, set once before the first compilation.
 static FONT_PATHS: OnceLock<Vec<PathBuf>> = OnceLock::new();
 
 /// Most bytes of font files read from `--font-path` folders: enough for every weight of the
 /// Noto CJK collections, and a bound on what a mistyped folder (`/`) can make deca read.
-pub const MAX_FONT_PATH_BYTES: u64 = 1024 * 1024 * 1024;
+pub(crate) const MAX_FONT_PATH_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Adds the fonts under `dirs` (searched recursively: .ttf, .otf, .ttc, .otc) to those deca
 /// sets text in, for the rest of the process. Call it before anything asks for fonts; later
 /// calls and calls after the fonts are loaded are refused.
-pub fn use_font_paths(dirs: &[PathBuf]) -> Result<(), Diagnostic> {
+pub(crate) fn use_font_paths(dirs: &[PathBuf]) -> Result<(), Diagnostic> {
     if dirs.is_empty() {
         return Ok(());
     }
@@ -133,7 +133,7 @@ static LOADED: OnceLock<(FontBook, Vec<Font>)> = OnceLock::new();
 
 /// The fonts deca sets text in, parsed once and shared by every compilation: the bundled ones,
 /// then those found in the `--font-path` folders (unreadable files are skipped).
-pub fn bundled() -> &'static (FontBook, Vec<Font>) {
+pub(crate) fn bundled() -> &'static (FontBook, Vec<Font>) {
     LOADED.get_or_init(|| {
         let mut fonts: Vec<Font> = BUNDLED
             .iter()
@@ -159,7 +159,7 @@ pub fn bundled() -> &'static (FontBook, Vec<Font>) {
 }
 
 /// The family names deca can set text in.
-pub fn families() -> Vec<String> {
+pub(crate) fn families() -> Vec<String> {
     let mut names: Vec<String> = bundled()
         .1
         .iter()

@@ -18,7 +18,7 @@ use crate::diag::Diagnostic;
 
 /// Why an input was not read.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// The file is missing or could not be opened or read.
     Io(std::io::Error),
     /// It resolves outside its root folder.
@@ -31,13 +31,13 @@ pub enum ReadError {
 
 impl ReadError {
     /// Whether the file does not exist (a dangling symlink counts as missing).
-    pub fn is_missing(&self) -> bool {
+    pub(crate) fn is_missing(&self) -> bool {
         matches!(self, ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
     }
 
     /// A diagnostic for the file `shown`, a `what` ("file", "template", "image") that was to be
     /// read from `root_name` ("the assessment folder").
-    pub fn diagnostic(&self, shown: &Path, what: &str, root_name: &str) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, shown: &Path, what: &str, root_name: &str) -> Diagnostic {
         match self {
             ReadError::Io(e) => {
                 Diagnostic::error(format!("failed to read {what} ({e})")).in_file(shown)
@@ -74,7 +74,7 @@ impl From<std::io::Error> for ReadError {
 
 /// Reads `path` whole, if it is a regular file of at most `cap` bytes that resolves inside
 /// `root` (when given; a path the user typed on the command line has no root).
-pub fn read(path: &Path, root: Option<&Path>, cap: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read(path: &Path, root: Option<&Path>, cap: u64) -> Result<Vec<u8>, ReadError> {
     let resolved = path.canonicalize()?;
     let root = match root {
         Some(r) => Some(r.canonicalize()?),

@@ -23,6 +23,7 @@ use crate::edition::Kind;
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Document {
+    /// Which of the four kinds this is; templates choose their layout by it.
     pub kind: Kind,
     /// Stable name, used for file names: `report`, `brief-integrity`, `onepager-rural-access`.
     pub name: String,
@@ -32,6 +33,7 @@ pub struct Document {
     /// The recommendation a one-pager is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<String>,
+    /// BCP 47 language code of the text, e.g. `es` (hyphenation, quotes, number formats).
     pub lang: String,
     /// Region for hyphenation and quotes, e.g. `PE`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,10 +48,12 @@ pub struct Document {
     pub front: Front,
     /// The closing: disclaimer, suggested citation, publisher and contacts.
     pub back: Back,
+    /// The brand colours and fonts, from the assessment's theme file or the defaults.
     pub theme: Theme,
     /// Localised labels renderers print around the content ("Contents", "Page {page} of
     /// {total}", "Figure {n}").
     pub labels: BTreeMap<String, String>,
+    /// The body, in reading order, after the front matter.
     pub blocks: Vec<Block>,
     /// Text scale for documents that must fit a page (1.0 = the template's sizes).
     pub scale: f64,
@@ -63,9 +67,13 @@ pub struct Meta {
     pub title: String,
     /// The assessment's title, for running headers and placeholders.
     pub assessment: String,
+    /// The country assessed, in the document's language.
     pub country: String,
+    /// The author line: the team or the publishing organisation.
     pub author: String,
+    /// The publishing organisation, when the assessment names one.
     pub organization: Option<String>,
+    /// Search keywords, in the document's language.
     pub keywords: Vec<String>,
     /// Publication date, formatted for the language.
     pub date: String,
@@ -79,24 +87,33 @@ pub struct Meta {
 pub struct Page {
     /// `a4` or `us-letter` (Typst's paper names).
     pub paper: String,
+    /// Paper width in millimetres.
     pub width: f64,
+    /// Paper height in millimetres.
     pub height: f64,
+    /// Distances from the paper's edges to the type area, in millimetres.
     pub margin: Margins,
     /// Width of the text column: body text is set this wide, for a readable measure.
     pub text_width: f64,
     /// Width beyond the text column that wide elements (figures, tables, headings of
     /// chapters, key figures) may use: the side column of the grid, 0 when there is none.
     pub wide: f64,
+    /// What the running header says and from which page.
     pub header: RunningHeader,
+    /// What the running footer says and from which page.
     pub footer: RunningFooter,
 }
 
 /// Page margins in millimetres.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Margins {
+    /// Millimetres above the type area.
     pub top: f64,
+    /// Millimetres below the type area.
     pub bottom: f64,
+    /// Millimetres on the left (the leading side in left-to-right text).
     pub left: f64,
+    /// Millimetres on the right.
     pub right: f64,
 }
 
@@ -141,7 +158,9 @@ pub struct Front {
     pub cover: bool,
     /// A line above the title: "Brief", "Recommendation 3".
     pub kicker: String,
+    /// The document's title, in large type on the cover or band.
     pub title: String,
+    /// A line under the title, when the assessment gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
     /// One line of context under a band's title: "Peru DECA · 1 November 2026".
@@ -181,9 +200,12 @@ pub struct Back {
     /// Who publishes it, with address, web and contact lines.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
+    /// The publisher's postal address, one line per entry.
     pub address: Vec<String>,
+    /// The publisher's web address, as printed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web: Option<String>,
+    /// A contact line for readers (e-mail or similar).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
     /// Photo and other credits.
@@ -198,6 +220,7 @@ pub struct Image {
     pub path: String,
     /// What it shows; empty for a purely decorative image.
     pub alt: String,
+    /// Who took or owns the picture, printed with the credits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<String>,
 }
@@ -206,11 +229,17 @@ pub struct Image {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Theme {
+    /// Main brand colour as `#RRGGBB` (cover, headings, bands); default `#002F6C`.
     pub primary: String,
+    /// Highlight colour as `#RRGGBB` (status callouts, tags); default `#BA0C2F`.
     pub accent: String,
+    /// Body text colour as `#RRGGBB`; default `#212721`.
     pub text: String,
+    /// Light background colour as `#RRGGBB` (notes, table stripes); default `#E8EEF6`.
     pub tint: String,
+    /// Font family for headings; the bundled sans-serif when the theme names none.
     pub heading_font: String,
+    /// Font family for body text; the bundled serif when the theme names none.
     pub body_font: String,
 }
 
@@ -224,7 +253,9 @@ pub struct Theme {
 pub enum Block {
     /// A heading; levels never skip (1, 2, 3).
     Heading {
+        /// 1 for chapters, 2 and 3 below them.
         level: u8,
+        /// The heading's text.
         content: Vec<Inline>,
         /// Anchor for cross-references, e.g. `finding-3`.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -237,14 +268,19 @@ pub enum Block {
     },
     /// A paragraph; `role` lets renderers style a lead or a note.
     Paragraph {
+        /// The paragraph's text.
         content: Vec<Inline>,
+        /// A lead or a note; `None` for ordinary body text.
         #[serde(skip_serializing_if = "Option::is_none")]
         role: Option<Role>,
     },
     /// A bullet or numbered list.
     List {
+        /// Numbered (`true`) or bulleted.
         ordered: bool,
+        /// The first item's number in a numbered list.
         start: u64,
+        /// The items, each a sequence of blocks (nested lists included).
         items: Vec<Vec<Block>>,
     },
     /// A table; the header row repeats across pages. Tables may use the wide measure.
@@ -252,34 +288,68 @@ pub enum Block {
     /// A chart or image, numbered, with a title above and a source line below.
     Figure(Figure),
     /// Figures of equal size side by side, two per row (small multiples).
-    FigureRow { figures: Vec<Figure> },
+    FigureRow {
+        /// The figures, in reading order.
+        figures: Vec<Figure>,
+    },
     /// A highlighted box: the status line, a key message.
     Callout {
+        /// A heading printed at the top of the box.
         #[serde(skip_serializing_if = "Option::is_none")]
         title: Option<String>,
+        /// Which colour the box takes.
         tone: Tone,
+        /// What the box holds.
         blocks: Vec<Block>,
     },
     /// Label–value pairs: who acts, timeframe, fieldwork.
-    Facts { items: Vec<Fact> },
+    Facts {
+        /// The pairs, in order.
+        items: Vec<Fact>,
+    },
     /// Key figures: big numbers with a short label and their source, as tiles.
-    KeyFigures { items: Vec<KeyFigure> },
+    KeyFigures {
+        /// The tiles, in order.
+        items: Vec<KeyFigure>,
+    },
     /// The list of sources.
-    Sources { entries: Vec<SourceEntry> },
+    Sources {
+        /// One entry per source, in the order the sources file lists them.
+        entries: Vec<SourceEntry>,
+    },
     /// The table of contents: the outlined headings of levels 1 and 2.
     Toc,
     /// Blocks that stay on one page together, e.g. a recommendation in a brief.
-    Keep { blocks: Vec<Block> },
+    Keep {
+        /// The blocks kept together.
+        blocks: Vec<Block>,
+    },
     /// A main column and a narrower side column (the one-pager's body and sidebar).
-    Columns { main: Vec<Block>, side: Vec<Block> },
+    Columns {
+        /// The wide column's blocks.
+        main: Vec<Block>,
+        /// The narrow column's blocks.
+        side: Vec<Block>,
+    },
     /// A note set in the side column beside what follows it (a finding's priorities); formats
     /// without a side column print it in place, in small type.
-    Aside { blocks: Vec<Block> },
+    Aside {
+        /// What the note says.
+        blocks: Vec<Block>,
+    },
     /// Blocks set in `count` equal columns across the wide measure, flowing from one column
     /// to the next (a brief's findings).
-    Multicol { count: u8, blocks: Vec<Block> },
+    Multicol {
+        /// How many columns.
+        count: u8,
+        /// The blocks that flow through them.
+        blocks: Vec<Block>,
+    },
     /// Marks where a data field begins, so an overflow can be traced to it.
-    Field { name: String },
+    Field {
+        /// The data field's key, e.g. `rationale`, as overflow messages name it.
+        name: String,
+    },
 }
 
 /// What a paragraph is for.
@@ -306,8 +376,11 @@ pub enum Tone {
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Table {
+    /// Relative widths and alignment, one per column.
     pub columns: Vec<Column>,
+    /// The header row's cells, repeated at the top of every page the table spans.
     pub header: Vec<Vec<Inline>>,
+    /// The body rows: each a list of cells, each cell a run of inlines.
     pub rows: Vec<Vec<Vec<Inline>>>,
     /// A line under the table, e.g. a legend for marks.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -332,6 +405,7 @@ pub struct Figure {
     pub label: String,
     /// The chart's title, stating what it shows.
     pub title: String,
+    /// The chart to draw; `None` when the figure is number tiles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart: Option<Box<Chart>>,
     /// A comparison of one or two values shown as number tiles rather than drawn.
@@ -342,6 +416,7 @@ pub struct Figure {
     /// "Source: ..." line, set under the figure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Vec<Inline>>,
+    /// The indicator's note (definitions, caveats), printed under the figure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Anchor for cross-references (`figure-<indicator>`).
@@ -351,15 +426,20 @@ pub struct Figure {
 /// One label–value pair.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Fact {
+    /// What the value is, e.g. "Fieldwork".
     pub label: String,
+    /// The value, with any emphasis or links it carries.
     pub value: Vec<Inline>,
 }
 
 /// One key figure: "51.2 %", "of rural households use the internet", and where it is from.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct KeyFigure {
+    /// The number as printed, e.g. "51.2 %".
     pub value: String,
+    /// What the number counts, completing the sentence the value starts.
     pub label: String,
+    /// Where the number comes from, as a short citation label.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -367,9 +447,11 @@ pub struct KeyFigure {
 /// One entry of the list of sources.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct SourceEntry {
+    /// The source's id from the sources file; citations link to it.
     pub id: String,
     /// The short label citations print, e.g. `INEI 2023`.
     pub cite: String,
+    /// The full reference, formatted.
     pub content: Vec<Inline>,
 }
 
@@ -379,13 +461,16 @@ pub struct SourceEntry {
 pub struct Chart {
     /// `bar`, `horizontal-bar` or `line`.
     pub kind: String,
+    /// The indicator's label: the alt text names the chart by it (the caption is the figure's).
     pub title: String,
     /// Value axis label (the unit).
     pub unit: String,
     /// Category axis label.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub axis: Option<String>,
+    /// Category labels along the category axis, in order.
     pub categories: Vec<String>,
+    /// The data series; each has one value per category.
     pub series: Vec<ChartSeries>,
     /// `percent`, `number` or `decimal`.
     pub format: String,
@@ -398,14 +483,18 @@ pub struct Chart {
 /// One gridline of a chart's value axis.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Tick {
+    /// Where the gridline sits, in the values' unit.
     pub value: f64,
+    /// The value as printed beside the gridline.
     pub label: String,
 }
 
 /// One series of a chart, with its values formatted for the language.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ChartSeries {
+    /// The series' name, shown in the legend.
     pub label: String,
+    /// One value per category, in the chart's unit; a category without data is 0.
     pub values: Vec<f64>,
     /// The values as printed: "89,2 %".
     pub labels: Vec<String>,

@@ -9,28 +9,28 @@
 // snippet and hint. They are created on failure paths only, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
-pub mod atomic;
-pub mod build;
+pub(crate) mod atomic;
+pub(crate) mod build;
 pub mod cli;
 pub mod commands;
-pub mod complete;
+pub(crate) mod complete;
 pub mod diag;
-pub mod direction;
+pub(crate) mod direction;
 pub mod edition;
-pub mod fonts;
+pub(crate) mod fonts;
 pub mod hash;
 pub mod i18n;
-pub mod input;
+pub(crate) mod input;
 pub mod ir;
 pub mod model;
 pub mod plan;
-pub mod preview;
+pub(crate) mod preview;
 pub mod project;
 pub mod render;
 pub mod source;
-pub mod suggest;
+pub(crate) mod suggest;
 pub mod templates;
-pub mod ui;
+pub(crate) mod ui;
 
 /// Process exit codes.
 pub mod exit {

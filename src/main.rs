@@ -8,6 +8,7 @@ fn main() -> ExitCode {
     // Like other Unix tools, end quietly when the reader of our output goes away
     // (`deca schema | head`): a closed pipe is not an error worth a panic message.
     #[cfg(unix)]
+    #[allow(unsafe_code)]
     // SAFETY: setting a signal disposition to its default at start-up, before any thread exists.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);

@@ -1,7 +1,7 @@
 //! "Did you mean" suggestions for misspelt names: fields, ids, languages, chart kinds.
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -18,7 +18,7 @@ where
 }
 
 /// `a`, `b` and `c`: a list of names in backticks for messages.
-pub fn list(names: &[&str]) -> String {
+pub(crate) fn list(names: &[&str]) -> String {
     let mut seen = Vec::new();
     let quoted: Vec<String> = names
         .iter()
@@ -37,7 +37,7 @@ pub fn list(names: &[&str]) -> String {
 }
 
 /// `a`, `b` and `c`: every one of a list of names.
-pub fn list_all<S: AsRef<str>>(names: &[S]) -> String {
+pub(crate) fn list_all<S: AsRef<str>>(names: &[S]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
     match quoted.len() {
         0 => String::new(),

@@ -20,17 +20,21 @@ mod builtin {
 /// The built-in reference Word document, zipped at build time from templates/docx/reference/.
 pub static REFERENCE_DOCX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/reference.docx"));
 
-/// Most files an override folder may hold, and their total size.
+/// Most files an override folder may hold.
 pub const MAX_FILES: usize = 2_000;
+/// Most bytes an override folder's files may hold together: 200 MiB.
 pub const MAX_TOTAL_BYTES: u64 = 200 * 1024 * 1024;
 
 /// Where a template file comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
+    /// Shipped inside the deca binary.
     BuiltIn,
     /// An override folder: its role (`project`, `assessment`, `--templates`) and the file.
     Override {
+        /// The override folder's role: `project`, `assessment` or `--templates`.
         layer: String,
+        /// The file on disk.
         path: PathBuf,
     },
 }
@@ -47,20 +51,25 @@ impl std::fmt::Display for Origin {
 /// One template file.
 #[derive(Debug, Clone)]
 pub struct TemplateFile {
+    /// The file's contents.
     pub bytes: Arc<[u8]>,
+    /// Whether it is built in or which override it comes from.
     pub origin: Origin,
 }
 
 /// A layer of overrides.
 #[derive(Debug, Clone)]
 pub struct Layer {
+    /// Where the folder comes from: `project`, `assessment` or `--templates`.
     pub role: String,
+    /// The override folder.
     pub dir: PathBuf,
 }
 
 /// The template files in effect, by path under `templates/` (`typst/report.typ`).
 #[derive(Debug, Clone, Default)]
 pub struct TemplateSet {
+    /// Each file by its path under `templates/`, e.g. `typst/report.typ`.
     pub files: BTreeMap<String, TemplateFile>,
 }
 
@@ -96,6 +105,7 @@ impl TemplateSet {
         Ok(set)
     }
 
+    /// The file in effect at `path` (under `templates/`), if any.
     pub fn get(&self, path: &str) -> Option<&TemplateFile> {
         self.files.get(path)
     }

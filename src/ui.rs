@@ -5,12 +5,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Whether to colour standard error: a terminal, and NO_COLOR unset or empty.
-pub fn color_stderr() -> bool {
+pub(crate) fn color_stderr() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
 /// A path as the user should see it: relative to the working directory when inside it.
-pub fn shown(path: &Path) -> PathBuf {
+pub(crate) fn shown(path: &Path) -> PathBuf {
     if path.is_relative() {
         return path.components().collect();
     }

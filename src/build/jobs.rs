@@ -28,7 +28,7 @@ use crate::render::typst::{Typst, TypstRaster};
 use crate::render::{self, Context, Failure as RenderFailure, Layout, PageMap, Renderer};
 
 /// One document to build, planned when its task runs.
-pub struct Task<'a> {
+pub(super) struct Task<'a> {
     /// Index of its assessment in the run's list (and of its renderers).
     pub assessment: usize,
     pub p: &'a Prepared,
@@ -40,12 +40,12 @@ pub struct Task<'a> {
 }
 
 /// A file made, not yet published (its bytes are in staging).
-pub struct Produced {
+pub(super) struct Produced {
     pub artifact: Artifact,
 }
 
 /// What a task came to.
-pub enum Done {
+pub(super) enum Done {
     /// Files made, with the document's key.
     Built {
         stem: String,
@@ -62,10 +62,10 @@ pub enum Done {
 
 /// Per document (`peru/en/brief-integrity`): the key of its inputs and its files, as last
 /// published.
-pub type Published = BTreeMap<String, ([u8; 32], Vec<Artifact>)>;
+pub(super) type Published = BTreeMap<String, ([u8; 32], Vec<Artifact>)>;
 
 /// What the tasks share.
-pub struct Shared<'a> {
+pub(super) struct Shared<'a> {
     pub typst: &'a Arc<Typst>,
     pub raster: &'a Arc<render::typst::RasterCache>,
     pub renderers: Vec<BTreeMap<OutputFormat, Box<dyn Renderer>>>,
@@ -82,7 +82,7 @@ pub struct Shared<'a> {
 }
 
 /// Runs every task on `threads` threads; results come back in task order.
-pub fn run(tasks: Vec<Task>, threads: usize, shared: &Shared) -> Vec<Done> {
+pub(super) fn run(tasks: &[Task], threads: usize, shared: &Shared) -> Vec<Done> {
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Done>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
     let work = || {

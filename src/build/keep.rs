@@ -21,7 +21,7 @@ use crate::plan::Target;
 
 /// What a run covers.
 #[derive(Debug, Clone)]
-pub struct Scope {
+pub(crate) struct Scope {
     pub selection: Selection,
     /// The assessments (by name) the run built.
     pub assessments: Vec<String>,
@@ -32,7 +32,7 @@ pub struct Scope {
 
 impl Scope {
     /// Whether the run would have built this document, had the data produced it.
-    pub fn covers(&self, a: &Artifact) -> bool {
+    pub(crate) fn covers(&self, a: &Artifact) -> bool {
         let s = &self.selection;
         let Some(kind) = Kind::ALL.into_iter().find(|k| k.name() == a.kind) else {
             return false;
@@ -54,13 +54,13 @@ impl Scope {
 
 /// The previous documents this run keeps, and those it removes (paths relative to `out`).
 #[derive(Debug, Default)]
-pub struct Carried {
+pub(crate) struct Carried {
     pub kept: Vec<Artifact>,
     pub remove: Vec<String>,
 }
 
 /// Sorts the previous manifest's documents that `produced` does not replace.
-pub fn carry_over(
+pub(crate) fn carry_over(
     previous: Option<&Manifest>,
     produced: &[Artifact],
     scope: &Scope,
@@ -86,7 +86,7 @@ pub fn carry_over(
 
 /// A path deca may act on: relative, no `..`, and no symlinked folder on the way (deca never
 /// writes or deletes through a link inside the output folder).
-pub fn is_plain_path(out: &Path, rel: &str) -> bool {
+pub(crate) fn is_plain_path(out: &Path, rel: &str) -> bool {
     let rel = Path::new(rel);
     if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return false;

@@ -15,17 +15,17 @@ use std::path::Path;
 use crate::diag::Diagnostic;
 
 /// The lock file inside the output folder, where the folder itself cannot be locked.
-pub const LOCK_FILE: &str = ".deca-lock";
+pub(crate) const LOCK_FILE: &str = ".deca-lock";
 
 /// The held lock; dropping it releases the folder.
 #[derive(Debug)]
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     _file: File,
 }
 
 /// Takes the output folder's lock (the folder must exist). Without `wait`, a folder another
 /// deca is writing to is an error at once; with it, this call queues behind that run.
-pub fn acquire(out: &Path, wait: bool) -> Result<OutputLock, Diagnostic> {
+pub(crate) fn acquire(out: &Path, wait: bool) -> Result<OutputLock, Diagnostic> {
     #[cfg(unix)]
     if let Ok(dir) = File::open(out) {
         match lock(&dir, wait) {
@@ -80,7 +80,7 @@ fn open(path: &Path) -> std::io::Result<File> {
 
 /// Creates and locks a staging folder's liveness file. The caller holds the output lock, so
 /// no other run can be looking at this folder yet.
-pub fn mark_alive(staging: &Path) -> std::io::Result<File> {
+pub(crate) fn mark_alive(staging: &Path) -> std::io::Result<File> {
     let file = open(&staging.join(".lock"))?;
     file.try_lock().map_err(|e| match e {
         TryLockError::WouldBlock => std::io::Error::other("the staging folder is in use"),
@@ -91,7 +91,7 @@ pub fn mark_alive(staging: &Path) -> std::io::Result<File> {
 
 /// Whether a staging folder's owner is gone: its liveness file is missing, or can be locked.
 /// Called with the output lock held, so a folder being created is never mistaken for dead.
-pub fn is_dead(staging: &Path) -> bool {
+pub(crate) fn is_dead(staging: &Path) -> bool {
     let path = staging.join(".lock");
     if std::fs::symlink_metadata(&path).is_err() {
         return true;

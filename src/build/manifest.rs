@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// One produced file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Artifact {
+pub(crate) struct Artifact {
     /// Relative to the manifest, with `/` separators.
     pub path: String,
     pub assessment: String,
@@ -39,7 +39,7 @@ pub struct Artifact {
 /// The manifest of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Manifest {
+pub(crate) struct Manifest {
     pub deca_version: String,
     pub typst_version: String,
     /// SHA-256 over the data files, the templates in effect and the options that shape output.
@@ -48,7 +48,7 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    pub fn new(inputs_sha256: String, mut artifacts: Vec<Artifact>) -> Manifest {
+    pub(crate) fn new(inputs_sha256: String, mut artifacts: Vec<Artifact>) -> Manifest {
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         Manifest {
             deca_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -58,12 +58,12 @@ impl Manifest {
         }
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("manifest serializes") + "\n"
     }
 
     /// `sha256sum -c` format: hash, two spaces, path.
-    pub fn sha256sums(&self) -> String {
+    pub(crate) fn sha256sums(&self) -> String {
         self.artifacts
             .iter()
             .map(|a| format!("{}  {}\n", a.sha256, a.path))

@@ -11,12 +11,12 @@ use std::path::{Component, Path, PathBuf};
 
 use super::manifest::{Artifact, Manifest};
 use super::{keep, publish};
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, DResult, Diagnostic};
 use crate::exit;
 use crate::hash::sha256_hex;
 
 /// Runs the command; returns the exit code.
-pub fn run(out: &Path, shards: &[PathBuf]) -> u8 {
+pub(crate) fn run(out: &Path, shards: &[PathBuf]) -> u8 {
     match merge(out, shards) {
         Ok(m) => {
             eprintln!(
@@ -53,7 +53,7 @@ fn safe(path: &str) -> bool {
 }
 
 /// Checks the shards and writes the merged folder.
-pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<Manifest, Vec<Diagnostic>> {
+pub(crate) fn merge(out: &Path, shards: &[PathBuf]) -> DResult<Manifest> {
     let mut errors = Vec::new();
     let mut manifests = Vec::new();
     for dir in shards {
@@ -121,7 +121,7 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<Manifest, Vec<Diagnostic>
         return Err(errors);
     }
     let hold = publish::Hold::WholeRun { wait: false };
-    let staging = publish::Staging::new(out, hold).map_err(|d| vec![d])?;
+    let staging = publish::Staging::new(out, hold)?;
     for (a, dir) in &merged {
         let from = dir.join(&a.path);
         let bytes = match std::fs::read(&from) {
@@ -158,13 +158,11 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<Manifest, Vec<Diagnostic>
         assessments: Vec::new(),
         unchanged: Default::default(),
     };
-    let committed = staging
-        .commit(
-            merged.into_iter().map(|(a, _)| a).collect(),
-            first.inputs_sha256.clone(),
-            &scope,
-            true,
-        )
-        .map_err(|d| vec![d])?;
+    let committed = staging.commit(
+        merged.into_iter().map(|(a, _)| a).collect(),
+        first.inputs_sha256.clone(),
+        &scope,
+        true,
+    )?;
     Ok(committed.manifest)
 }

@@ -9,20 +9,20 @@
 //! only the documents whose inputs changed and keeps Typst's workers warm between rebuilds.
 
 mod jobs;
-pub mod keep;
-pub mod lock;
-pub mod manifest;
-pub mod merge;
+pub(crate) mod keep;
+pub(crate) mod lock;
+pub(crate) mod manifest;
+pub(crate) mod merge;
 mod overflow;
-pub mod pagecache;
+pub(crate) mod pagecache;
 mod pages;
 mod paths;
 mod planned;
 mod prepare;
-pub mod progress;
-pub mod publish;
+pub(crate) mod progress;
+pub(crate) mod publish;
 mod select;
-pub mod shard;
+pub(crate) mod shard;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,16 +39,15 @@ use crate::plan;
 use crate::render::typst::{RasterCache, Typst};
 use crate::render::{self, Env, PageMap};
 use jobs::{Done, Task};
-use manifest::{Artifact, Manifest};
+use manifest::Artifact;
 use pages::{Cell, Learnt};
 use progress::{Mode, Problem, Reporter};
 
-pub use prepare::standards;
-pub use select::Selection;
-pub use shard::Shard;
+pub(crate) use prepare::standards;
+pub(crate) use select::Selection;
 
 /// Runs `deca build` and returns the exit code.
-pub fn run(args: &BuildArgs) -> u8 {
+pub(crate) fn run(args: &BuildArgs) -> u8 {
     let mut reporter = Reporter::new(Mode::choose(args.json, args.quiet));
     let mut builder = Builder::new();
     let result = builder.build(args, &mut reporter, false);
@@ -56,7 +55,11 @@ pub fn run(args: &BuildArgs) -> u8 {
 }
 
 /// Reports the end of a run and returns its exit code.
-pub fn finish(reporter: &Reporter, args: &BuildArgs, result: Result<Outcome, Failure>) -> u8 {
+pub(crate) fn finish(
+    reporter: &Reporter,
+    args: &BuildArgs,
+    result: Result<Outcome, Failure>,
+) -> u8 {
     let out = args.out.display().to_string();
     match result {
         Ok(outcome) => {
@@ -90,8 +93,7 @@ pub fn finish(reporter: &Reporter, args: &BuildArgs, result: Result<Outcome, Fai
 }
 
 /// A successful run.
-pub struct Outcome {
-    pub manifest: Manifest,
+pub(crate) struct Outcome {
     /// Files made by this run (the manifest may also list kept ones).
     pub rebuilt: usize,
     /// Files the manifest lists.
@@ -101,7 +103,7 @@ pub struct Outcome {
 }
 
 /// A failed run: every error found, and whether it was a usage error.
-pub struct Failure {
+pub(crate) struct Failure {
     /// Problems of no single document (and warnings found before the run began).
     pub diagnostics: Vec<Diagnostic>,
     /// Problems of documents, each naming them.
@@ -125,7 +127,7 @@ impl Failure {
     }
 
     /// A failed run with these errors.
-    pub fn errors(diagnostics: Vec<Diagnostic>) -> Failure {
+    pub(crate) fn errors(diagnostics: Vec<Diagnostic>) -> Failure {
         Failure {
             diagnostics,
             problems: Vec::new(),
@@ -154,7 +156,7 @@ struct Memory {
 }
 
 /// Builds, and remembers enough to rebuild only what changed.
-pub struct Builder {
+pub(crate) struct Builder {
     typst: Option<Arc<Typst>>,
     raster: Arc<RasterCache>,
     memory: Memory,
@@ -168,11 +170,8 @@ impl Default for Builder {
     }
 }
 
-/// The default memory limit of one compile: 2 GiB.
-pub const DEFAULT_MAX_MEMORY: u64 = 2 << 30;
-
 impl Builder {
-    pub fn new() -> Builder {
+    pub(crate) fn new() -> Builder {
         Builder {
             typst: None,
             raster: Arc::new(RasterCache::new()),
@@ -183,21 +182,16 @@ impl Builder {
 
     /// A builder for `deca watch`: Typst keeps what recent rebuilds used, so rebuilding a
     /// document after a small edit re-lays out only what changed.
-    pub fn for_watch() -> Builder {
+    pub(crate) fn for_watch() -> Builder {
         Builder {
             evict_age: crate::render::typst::worker::WATCH_EVICT_AGE,
             ..Builder::new()
         }
     }
 
-    /// The Typst compiler, once a build has started it.
-    pub fn typst(&self) -> Option<&Arc<Typst>> {
-        self.typst.as_ref()
-    }
-
     /// Lets Typst forget what the last runs cached, and bounds the picture cache (watch, after
     /// each rebuild).
-    pub fn relax(&self) {
+    pub(crate) fn relax(&self) {
         if let Some(t) = &self.typst {
             t.evict(self.evict_age);
         }
@@ -207,7 +201,7 @@ impl Builder {
     /// Builds, publishes and returns the manifest; on failure the output folder is untouched.
     /// `incremental` keeps the documents whose inputs are unchanged since this builder's last
     /// successful run.
-    pub fn build(
+    pub(crate) fn build(
         &mut self,
         args: &BuildArgs,
         reporter: &mut Reporter,
@@ -294,7 +288,7 @@ impl Builder {
         tasks.sort_by_key(|t| t.target.kind != Kind::Report);
         let total: usize = tasks.iter().map(|t| t.formats.len()).sum();
 
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         if let Some(j) = args.jobs
             && j > cores
         {
@@ -358,7 +352,7 @@ impl Builder {
             emit: emit.as_deref(),
             maps: &self.memory.maps,
         };
-        let results = jobs::run(tasks, threads, &shared);
+        let results = jobs::run(&tasks, threads, &shared);
         drop(shared);
         // Page maps are right whatever else failed: keep them.
         learnt.into_memory(&mut self.memory.maps);
@@ -422,7 +416,6 @@ impl Builder {
             rebuilt: new.len(),
             total: manifest.artifacts.len(),
             compiles: typst.compiles() - compiles_before,
-            manifest,
         })
     }
 

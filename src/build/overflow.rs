@@ -25,7 +25,7 @@ fn amount(o: &Overflow) -> String {
 }
 
 /// The error for `target` overflowing as `o` describes.
-pub fn diagnostic(c: &Ctx, target: &Target, o: &Overflow) -> Diagnostic {
+pub(super) fn diagnostic(c: &Ctx, target: &Target, o: &Overflow) -> Diagnostic {
     let a = c.a;
     let pct = (o.scale * 100.0).round();
     let amount = amount(o);

@@ -19,10 +19,10 @@ use sha2::{Digest, Sha256};
 use crate::render::PageMap;
 
 /// Entries kept; beyond this, the least recently written go.
-pub const MAX_ENTRIES: usize = 256;
+pub(crate) const MAX_ENTRIES: usize = 256;
 
 /// The cache folder, or `None` when there is none (no home folder, or turned off).
-pub fn dir() -> Option<PathBuf> {
+pub(crate) fn dir() -> Option<PathBuf> {
     let base = match std::env::var_os("DECA_CACHE_DIR") {
         Some(v) if v == "off" => return None,
         Some(v) if !v.is_empty() => PathBuf::from(v),
@@ -35,7 +35,7 @@ pub fn dir() -> Option<PathBuf> {
 }
 
 /// The key of a report's page map.
-pub fn key(report_digest: &[u8; 32], report_ir: &[u8]) -> String {
+pub(crate) fn key(report_digest: &[u8; 32], report_ir: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0]);
@@ -47,7 +47,7 @@ pub fn key(report_digest: &[u8; 32], report_ir: &[u8]) -> String {
 /// The key of a report's page map by the inputs it comes from (the assessment's data,
 /// images, templates, reference and options, all in `inputs`), for finding it without
 /// planning the report.
-pub fn inputs_key(inputs: &[u8; 32], lang: &str) -> String {
+pub(crate) fn inputs_key(inputs: &[u8; 32], lang: &str) -> String {
     let mut h = Sha256::new();
     h.update(b"inputs");
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -58,14 +58,14 @@ pub fn inputs_key(inputs: &[u8; 32], lang: &str) -> String {
 }
 
 /// The cached map for `key`, if any (an unreadable entry counts as none).
-pub fn load(key: &str) -> Option<PageMap> {
+pub(crate) fn load(key: &str) -> Option<PageMap> {
     let path = dir()?.join(format!("{key}.json"));
     let text = std::fs::read(path).ok()?;
     serde_json::from_slice(&text).ok()
 }
 
 /// Stores a map; failing to is not an error (the cache is only a shortcut).
-pub fn store(key: &str, map: &PageMap) {
+pub(crate) fn store(key: &str, map: &PageMap) {
     let Some(dir) = dir() else { return };
     let sorted: std::collections::BTreeMap<_, _> = map.iter().collect();
     let json = serde_json::to_vec(&sorted).expect("a page map serializes");

@@ -15,7 +15,7 @@ use crate::render::PageMap;
 
 /// Where a page map came from, for the `page-map` event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MapSource {
+pub(super) enum MapSource {
     /// The report built in this run.
     Report,
     /// Kept in memory from an earlier run (watch).
@@ -27,7 +27,7 @@ pub enum MapSource {
 }
 
 impl MapSource {
-    pub fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             MapSource::Report => "report",
             MapSource::Memory => "memory",
@@ -46,7 +46,7 @@ enum State {
 }
 
 /// A language's report page map, filled once.
-pub struct Cell {
+pub(super) struct Cell {
     pub assessment: String,
     pub lang: String,
     /// The map's key by the assessment's inputs (found without planning the report).
@@ -58,7 +58,7 @@ pub struct Cell {
 }
 
 impl Cell {
-    pub fn new(p: &Prepared, lang: &str, report_in_run: bool) -> Cell {
+    pub(super) fn new(p: &Prepared, lang: &str, report_in_run: bool) -> Cell {
         Cell {
             assessment: p.assessment.name.clone(),
             lang: lang.to_string(),
@@ -70,7 +70,7 @@ impl Cell {
     }
 
     /// Fills the cell; the first fill wins.
-    pub fn set(&self, map: Option<Arc<PageMap>>) {
+    pub(super) fn set(&self, map: Option<Arc<PageMap>>) {
         let mut s = self.state.lock().expect("cell lock");
         if !matches!(*s, State::Ready(_)) {
             *s = State::Ready(map);
@@ -80,7 +80,7 @@ impl Cell {
 
     /// The map: waits for the report of this run, or learns it with `learn` (in one task
     /// only; the others wait for it).
-    pub fn get(&self, learn: impl FnOnce() -> Option<Arc<PageMap>>) -> Option<Arc<PageMap>> {
+    pub(super) fn get(&self, learn: impl FnOnce() -> Option<Arc<PageMap>>) -> Option<Arc<PageMap>> {
         let mut s = self.state.lock().expect("cell lock");
         loop {
             match &*s {
@@ -100,12 +100,12 @@ impl Cell {
 
 /// Maps learnt or made during a run, by every key they are known under: watch keeps them.
 #[derive(Default)]
-pub struct Learnt {
+pub(super) struct Learnt {
     maps: Mutex<Vec<(Vec<String>, Arc<PageMap>)>>,
 }
 
 impl Learnt {
-    pub fn add(&self, keys: Vec<String>, map: Arc<PageMap>) {
+    pub(super) fn add(&self, keys: Vec<String>, map: Arc<PageMap>) {
         for k in &keys {
             pagecache::store(k, &map);
         }
@@ -113,7 +113,7 @@ impl Learnt {
     }
 
     /// Moves what was learnt into `memory`.
-    pub fn into_memory(self, memory: &mut HashMap<String, Arc<PageMap>>) {
+    pub(super) fn into_memory(self, memory: &mut HashMap<String, Arc<PageMap>>) {
         for (keys, map) in self.maps.into_inner().expect("learnt lock") {
             for k in keys {
                 memory.insert(k, map.clone());
@@ -123,6 +123,6 @@ impl Learnt {
 }
 
 /// The key of a report's map by its own IR.
-pub fn report_key(p: &Prepared, report_ir: &[u8]) -> String {
+pub(super) fn report_key(p: &Prepared, report_ir: &[u8]) -> String {
     pagecache::key(&p.digests[&Kind::Report], report_ir)
 }

@@ -9,7 +9,7 @@ use crate::diag::Diagnostic;
 use crate::render::docx::reference::MAX_TOTAL_BYTES as MAX_REFERENCE_BYTES;
 
 /// Checks `--out` and `--templates`.
-pub fn check(args: &BuildArgs) -> Result<(), Diagnostic> {
+pub(super) fn check(args: &BuildArgs) -> Result<(), Diagnostic> {
     // The first existing path from `--out` up must be a folder, or creating it fails later
     // with a bare "File exists" or "Not a directory".
     let mut at = Some(args.out.as_path());
@@ -55,7 +55,7 @@ pub fn check(args: &BuildArgs) -> Result<(), Diagnostic> {
 
 /// Reads `--reference-docx`: bounded, regular files only. The path was typed by the user, so
 /// it may lie anywhere; a missing file or a folder is a usage error (`Err((d, true))`).
-pub fn read_reference(path: &Path) -> Result<Vec<u8>, (Diagnostic, bool)> {
+pub(super) fn read_reference(path: &Path) -> Result<Vec<u8>, (Diagnostic, bool)> {
     crate::input::read(path, None, MAX_REFERENCE_BYTES).map_err(|e| {
         let usage = e.is_missing() || path.is_dir();
         let d = if e.is_missing() {

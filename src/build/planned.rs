@@ -14,7 +14,7 @@ use crate::plan::{self, Ctx, Target};
 use crate::render::PageMap;
 
 /// A document planned for this run.
-pub struct Planned<'a> {
+pub(super) struct Planned<'a> {
     pub p: &'a Prepared,
     pub lang: String,
     pub target: Target,
@@ -27,7 +27,7 @@ pub struct Planned<'a> {
 
 impl Planned<'_> {
     /// `peru/en/brief-integrity`
-    pub fn stem(&self) -> String {
+    pub(super) fn stem(&self) -> String {
         format!(
             "{}/{}/{}",
             self.p.assessment.name,
@@ -36,11 +36,11 @@ impl Planned<'_> {
         )
     }
 
-    pub fn rel(&self, format: OutputFormat) -> PathBuf {
+    pub(super) fn rel(&self, format: OutputFormat) -> PathBuf {
         PathBuf::from(format!("{}.{}", self.stem(), format.extension()))
     }
 
-    pub fn doc_ref(&self, format: OutputFormat) -> DocRef {
+    pub(super) fn doc_ref(&self, format: OutputFormat) -> DocRef {
         DocRef {
             assessment: self.p.assessment.name.clone(),
             kind: self.target.kind.name().to_string(),
@@ -52,7 +52,7 @@ impl Planned<'_> {
 }
 
 /// Plans a document: its IR, the IR as JSON, and the report anchors it cites.
-pub fn plan<'a>(
+pub(super) fn plan<'a>(
     p: &'a Prepared,
     lang: &str,
     target: Target,
@@ -100,7 +100,7 @@ fn report_refs(v: &serde_json::Value, out: &mut BTreeSet<String>) {
 }
 
 /// The key of a document's inputs: same key, same files.
-pub fn key(d: &Planned, served: Option<&PageMap>) -> [u8; 32] {
+pub(super) fn key(d: &Planned, served: Option<&PageMap>) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(d.p.digests[&d.target.kind]);

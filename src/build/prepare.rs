@@ -21,7 +21,7 @@ use crate::templates::{self, TemplateSet};
 use crate::ui;
 
 /// What one assessment needs during a build.
-pub struct Prepared {
+pub(super) struct Prepared {
     pub assessment: Assessment,
     pub session: Arc<Session>,
     pub locales: BTreeMap<String, Locale>,
@@ -80,7 +80,7 @@ fn fixed_moment(a: &Assessment) -> Result<(Moment, String), Diagnostic> {
 }
 
 /// The standards a build claims (default: PDF/UA-1 and PDF/A-2a), by deca's names.
-pub fn standards(args: &BuildArgs) -> Vec<String> {
+pub(crate) fn standards(args: &BuildArgs) -> Vec<String> {
     let list = if args.pdf_standards.is_empty() {
         vec![PdfStandard::Ua1, PdfStandard::A2a]
     } else {
@@ -155,7 +155,10 @@ fn kind_digests(session: &Session) -> BTreeMap<Kind, [u8; 32]> {
 
 /// Loads, validates and prepares every assessment, finding every problem at once. Warnings go
 /// to `warnings`, to be reported once the run has started (or with the errors).
-pub fn prepare(args: &BuildArgs, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Prepared>, Failure> {
+pub(super) fn prepare(
+    args: &BuildArgs,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<Prepared>, Failure> {
     let found = crate::source::discover(&args.dir).map_err(Failure::usage)?;
     warnings.extend(found.warnings);
     let dirs = found.dirs;

@@ -22,7 +22,7 @@ use crate::diag::{self, Diagnostic};
 
 /// The reporting mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Bar,
     Lines,
     Quiet,
@@ -33,7 +33,7 @@ pub enum Mode {
 
 impl Mode {
     /// The mode for the flags and whether standard error is a terminal.
-    pub fn choose(json: bool, quiet: bool) -> Mode {
+    pub(crate) fn choose(json: bool, quiet: bool) -> Mode {
         if json {
             Mode::Json
         } else if quiet {
@@ -48,7 +48,7 @@ impl Mode {
 
 /// The document a problem or a file belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DocRef {
+pub(crate) struct DocRef {
     pub assessment: String,
     pub kind: String,
     pub lang: String,
@@ -59,14 +59,14 @@ pub struct DocRef {
 
 /// One problem and the documents it occurred in.
 #[derive(Debug, Clone)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub diagnostic: Diagnostic,
     pub documents: Vec<DocRef>,
 }
 
 impl Problem {
     /// Groups problems: the same diagnostic in several documents becomes one problem.
-    pub fn group(items: Vec<(Option<DocRef>, Diagnostic)>) -> Vec<Problem> {
+    pub(crate) fn group(items: Vec<(Option<DocRef>, Diagnostic)>) -> Vec<Problem> {
         let mut out: Vec<Problem> = Vec::new();
         for (doc, d) in items {
             match out.iter_mut().find(|p| p.diagnostic == d) {
@@ -81,7 +81,7 @@ impl Problem {
     }
 
     /// The diagnostic with the documents named at the end of its message, for people.
-    pub fn shown(&self) -> Diagnostic {
+    pub(crate) fn shown(&self) -> Diagnostic {
         let mut d = self.diagnostic.clone();
         match self.documents.as_slice() {
             [] => {}
@@ -101,7 +101,7 @@ impl Problem {
 }
 
 /// Reports progress; shared by the worker threads.
-pub struct Reporter {
+pub(crate) struct Reporter {
     mode: Mode,
     bar: Option<ProgressBar>,
     started: Instant,
@@ -114,7 +114,7 @@ pub struct Reporter {
 }
 
 impl Reporter {
-    pub fn new(mode: Mode) -> Reporter {
+    pub(crate) fn new(mode: Mode) -> Reporter {
         Reporter {
             mode,
             bar: None,
@@ -126,16 +126,12 @@ impl Reporter {
         }
     }
 
-    pub fn mode(&self) -> Mode {
-        self.mode
-    }
-
     /// Warnings reported since the run started.
-    pub fn warned(&self) -> usize {
+    pub(crate) fn warned(&self) -> usize {
         self.warned.load(Ordering::Relaxed)
     }
 
-    fn event(&self, value: serde_json::Value) {
+    fn event(&self, value: &serde_json::Value) {
         let _guard = self.out.lock().expect("output lock");
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "{value}");
@@ -153,12 +149,12 @@ impl Reporter {
     }
 
     /// The run starts: `total` files to make.
-    pub fn start(&mut self, total: usize, assessments: &[String]) {
+    pub(crate) fn start(&mut self, total: usize, assessments: &[String]) {
         self.started = Instant::now();
         self.seen.lock().expect("seen lock").clear();
         self.warned.store(0, Ordering::Relaxed);
         match self.mode {
-            Mode::Json => self.event(json!({
+            Mode::Json => self.event(&json!({
                 "event": "start",
                 "documents": total,
                 "assessments": assessments,
@@ -189,23 +185,23 @@ impl Reporter {
     }
 
     /// A document is being made.
-    pub fn working(&self, what: &str) {
+    pub(crate) fn working(&self, what: &str) {
         if let Some(bar) = &self.bar {
             bar.set_message(what.to_string());
         }
     }
 
     /// A file was made and staged (it is published only if the whole run succeeds).
-    pub fn staged(&self) {
+    pub(crate) fn staged(&self) {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
     }
 
     /// Where a report page map came from (`report`, `memory`, `cache`, `compiled`).
-    pub fn page_map(&self, assessment: &str, lang: &str, source: &str) {
+    pub(crate) fn page_map(&self, assessment: &str, lang: &str, source: &str) {
         if self.mode == Mode::Json {
-            self.event(json!({
+            self.event(&json!({
                 "event": "page-map",
                 "assessment": assessment,
                 "lang": lang,
@@ -215,10 +211,10 @@ impl Reporter {
     }
 
     /// The files the run published.
-    pub fn published(&self, artifacts: &[Artifact]) {
+    pub(crate) fn published(&self, artifacts: &[Artifact]) {
         for a in artifacts {
             match self.mode {
-                Mode::Json => self.event(json!({
+                Mode::Json => self.event(&json!({
                     "event": "artifact",
                     "path": a.path,
                     "sha256": a.sha256,
@@ -245,14 +241,14 @@ impl Reporter {
     }
 
     /// Files an earlier build listed that this run removed (stale, or `--clean`).
-    pub fn removed(&self, paths: &[String]) {
+    pub(crate) fn removed(&self, paths: &[String]) {
         if paths.is_empty() {
             return;
         }
         match self.mode {
             Mode::Json => {
                 for p in paths {
-                    self.event(json!({ "event": "removed", "path": p }));
+                    self.event(&json!({ "event": "removed", "path": p }));
                 }
             }
             Mode::Bar | Mode::Lines | Mode::Summary => self.line(&format!(
@@ -266,10 +262,10 @@ impl Reporter {
     }
 
     /// Files made by a run that failed: they were not published.
-    pub fn discarded(&self, artifacts: &[Artifact]) {
+    pub(crate) fn discarded(&self, artifacts: &[Artifact]) {
         if self.mode == Mode::Json {
             for a in artifacts {
-                self.event(json!({
+                self.event(&json!({
                     "event": "discarded",
                     "path": a.path,
                     "sha256": a.sha256,
@@ -280,7 +276,7 @@ impl Reporter {
     }
 
     /// Says that a failed run's files were discarded (lines and bar modes).
-    pub fn discarded_count(&self, n: usize) {
+    pub(crate) fn discarded_count(&self, n: usize) {
         if n > 0 && matches!(self.mode, Mode::Lines | Mode::Bar) {
             self.line(&format!(
                 "discarded {n} document{} built before the failure",
@@ -291,7 +287,7 @@ impl Reporter {
 
     /// Problems of documents, as they happen: warnings shown once however many documents
     /// raise them.
-    pub fn document_diagnostics(&self, items: &[(Option<DocRef>, Diagnostic)]) {
+    pub(crate) fn document_diagnostics(&self, items: &[(Option<DocRef>, Diagnostic)]) {
         let fresh: Vec<(Option<DocRef>, Diagnostic)> = {
             let mut seen = self.seen.lock().expect("seen lock");
             items
@@ -306,7 +302,7 @@ impl Reporter {
     }
 
     /// Problems, each with the documents it belongs to.
-    pub fn problems(&self, problems: &[Problem]) {
+    pub(crate) fn problems(&self, problems: &[Problem]) {
         if problems.is_empty() {
             return;
         }
@@ -326,7 +322,7 @@ impl Reporter {
                     v["document"] = serde_json::to_value(first).expect("serializes");
                     v["documents"] = serde_json::to_value(&p.documents).expect("serializes");
                 }
-                self.event(v);
+                self.event(&v);
             }
             return;
         }
@@ -335,7 +331,7 @@ impl Reporter {
     }
 
     /// Warnings and errors that belong to no single document.
-    pub fn diagnostics(&self, diags: &[Diagnostic]) {
+    pub(crate) fn diagnostics(&self, diags: &[Diagnostic]) {
         if diags.is_empty() {
             return;
         }
@@ -352,7 +348,7 @@ impl Reporter {
                 for d in diags {
                     let mut v = serde_json::to_value(d.to_json()).expect("diagnostic serializes");
                     v["event"] = json!(if d.is_error() { "error" } else { "warning" });
-                    self.event(v);
+                    self.event(&v);
                 }
             }
             Mode::Quiet => {
@@ -376,7 +372,7 @@ impl Reporter {
     /// The run ended.
     /// The run ended; `compiles` is how many times Typst compiled a document (for CI and
     /// for checking what a build did).
-    pub fn finish(
+    pub(crate) fn finish(
         &self,
         ok: bool,
         written: usize,
@@ -390,7 +386,7 @@ impl Reporter {
             bar.finish_and_clear();
         }
         match self.mode {
-            Mode::Json => self.event(json!({
+            Mode::Json => self.event(&json!({
                 "event": "finished",
                 "ok": ok,
                 "documents": written,

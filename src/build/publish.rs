@@ -32,10 +32,8 @@ use super::manifest::{Artifact, Manifest};
 use crate::diag::Diagnostic;
 use crate::ui;
 
-pub use fault::VAR as FAULT_VAR;
-
 /// Prefix of staging folders inside the output folder.
-pub const STAGING_PREFIX: &str = ".deca-staging-";
+pub(crate) const STAGING_PREFIX: &str = ".deca-staging-";
 /// Where a staging folder keeps the run's documents, by their final relative path.
 const FILES: &str = "files";
 /// The largest manifest deca reads back.
@@ -43,7 +41,7 @@ const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
 /// How long a run holds the output folder's lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hold {
+pub(crate) enum Hold {
     /// From staging to the end (`deca build`); `wait` queues behind another writer.
     WholeRun { wait: bool },
     /// Only while creating the staging folder and while publishing (`deca watch`, which
@@ -52,7 +50,7 @@ pub enum Hold {
 }
 
 impl Hold {
-    pub fn for_args(args: &crate::cli::BuildArgs) -> Hold {
+    pub(crate) fn for_args(args: &crate::cli::BuildArgs) -> Hold {
         if args.watching {
             Hold::WhilePublishing
         } else {
@@ -63,14 +61,14 @@ impl Hold {
 
 /// What a successful publish did.
 #[derive(Debug)]
-pub struct Committed {
+pub(crate) struct Committed {
     pub manifest: Manifest,
     /// Files of the previous manifest this run removed (relative to the output folder).
     pub removed: Vec<String>,
 }
 
 /// A run's staging folder. Dropped without a commit, it is removed.
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     dir: PathBuf,
     lock: Option<OutputLock>,
@@ -83,7 +81,7 @@ pub struct Staging {
 impl Staging {
     /// Creates the output folder if needed, takes its lock, undoes and removes the staging
     /// folders of dead runs, and makes a fresh staging folder.
-    pub fn new(out: &Path, hold: Hold) -> Result<Staging, Diagnostic> {
+    pub(crate) fn new(out: &Path, hold: Hold) -> Result<Staging, Diagnostic> {
         std::fs::create_dir_all(out).map_err(|e| io_diag("create", out, &e, out))?;
         let wait = !matches!(hold, Hold::WholeRun { wait: false });
         let held = lock::acquire(out, wait)?;
@@ -110,7 +108,7 @@ impl Staging {
     }
 
     /// Writes one document (path relative to the output folder) into staging, flushed to disk.
-    pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    pub(crate) fn write(&self, rel: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.dir.join(FILES).join(rel);
         write_flushed(&path, bytes)
             .map_err(|e| io_diag("stage", &self.out.join(rel), &e, &self.out))
@@ -118,7 +116,7 @@ impl Staging {
 
     /// Publishes the run: `produced` are the documents written into staging; `scope` and
     /// `clean` decide what happens to the previous manifest's other documents.
-    pub fn commit(
+    pub(crate) fn commit(
         mut self,
         produced: Vec<Artifact>,
         inputs_sha256: String,
@@ -220,10 +218,10 @@ impl Staging {
     }
 
     /// Throws the run's files away; the output folder is as it was.
-    pub fn abandon(self) {}
+    pub(crate) fn abandon(self) {}
 
     /// Abandons the run and reports its errors.
-    pub fn fail(self, errors: Vec<Diagnostic>, _warnings: usize) -> super::Failure {
+    pub(crate) fn fail(self, errors: Vec<Diagnostic>, _warnings: usize) -> super::Failure {
         super::Failure::errors(errors)
     }
 }
@@ -391,7 +389,7 @@ fn remove_dead_staging(out: &Path) {
 }
 
 /// Reads the manifest of the previous run, if there is a readable one.
-pub fn previous_manifest(out: &Path) -> Option<Manifest> {
+pub(crate) fn previous_manifest(out: &Path) -> Option<Manifest> {
     let bytes =
         crate::input::read(&out.join("manifest.json"), Some(out), MAX_MANIFEST_BYTES).ok()?;
     serde_json::from_slice(&bytes).ok()

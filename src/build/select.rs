@@ -10,7 +10,7 @@ use crate::suggest;
 
 /// The documents and formats a run makes.
 #[derive(Debug, Clone)]
-pub struct Selection {
+pub(crate) struct Selection {
     pub kinds: Vec<Kind>,
     pub priorities: Vec<String>,
     pub recommendations: Vec<String>,
@@ -21,7 +21,7 @@ pub struct Selection {
 impl Selection {
     /// From the flags. `--priority` alone means its briefs; `--recommendation` alone, its
     /// one-pagers; with `--kind` too, the kinds given.
-    pub fn from_args(args: &BuildArgs) -> Selection {
+    pub(crate) fn from_args(args: &BuildArgs) -> Selection {
         let mut kinds = args.kinds.clone();
         if kinds.is_empty() {
             if !args.priority.is_empty() {
@@ -52,7 +52,7 @@ impl Selection {
     }
 
     /// Every document, in every language and format.
-    pub fn everything() -> Selection {
+    pub(crate) fn everything() -> Selection {
         Selection {
             kinds: Kind::ALL.to_vec(),
             priorities: Vec::new(),
@@ -63,7 +63,7 @@ impl Selection {
     }
 
     /// Ids and languages must exist in the assessment.
-    pub fn check(&self, a: &Assessment) -> Result<(), Diagnostic> {
+    pub(crate) fn check(&self, a: &Assessment) -> Result<(), Diagnostic> {
         let unknown = |what: &str, flag: &str, given: &str, known: Vec<&str>| {
             let hint = match suggest::did_you_mean(given, known.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -103,7 +103,7 @@ impl Selection {
     }
 
     /// The languages to build, in the assessment's order.
-    pub fn langs(&self, a: &Assessment) -> Vec<String> {
+    pub(crate) fn langs(&self, a: &Assessment) -> Vec<String> {
         a.languages()
             .into_iter()
             .filter(|l| self.langs.is_empty() || self.langs.iter().any(|x| x == l))
@@ -112,7 +112,7 @@ impl Selection {
     }
 
     /// Whether a document is selected.
-    pub fn wants(&self, t: &Target) -> bool {
+    pub(crate) fn wants(&self, t: &Target) -> bool {
         if !self.kinds.contains(&t.kind) {
             return false;
         }

@@ -7,10 +7,8 @@
 //! to the shard with the fewest documents so far. With fewer groups than shards, documents
 //! are dealt one by one in order.
 
-pub use crate::edition::Shard;
-
 /// Which shard (0-based) each item goes to; `group` names an item's group.
-pub fn assign<T>(items: &[T], group: impl Fn(&T) -> String, count: usize) -> Vec<usize> {
+pub(crate) fn assign<T>(items: &[T], group: impl Fn(&T) -> String, count: usize) -> Vec<usize> {
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let g = group(item);
@@ -45,6 +43,7 @@ pub fn assign<T>(items: &[T], group: impl Fn(&T) -> String, count: usize) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edition::Shard;
 
     #[test]
     fn shards_parse_one_based() {

@@ -42,7 +42,7 @@ struct Coverage {
 }
 
 /// `project` is what checking deca.toml found, when there is one.
-pub fn run(args: &CheckArgs, project: Option<crate::project::Checked>) -> u8 {
+pub(super) fn run(args: &CheckArgs, project: Option<crate::project::Checked>) -> u8 {
     let (dirs, mut all) = match crate::source::discover(&args.dir) {
         Ok(d) => (d.dirs, d.warnings),
         Err(d) => {

@@ -206,13 +206,9 @@ fn free_folder(taken: &Path, country: &str) -> std::path::PathBuf {
         .expect("some numbered folder is free")
 }
 
-pub fn run(args: &InitArgs) -> u8 {
+pub(super) fn run(args: &InitArgs) -> u8 {
     let dir = &args.dir;
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
+    if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
         report(&[
             Diagnostic::error(format!("`{}` exists and is not empty", dir.display())).hint(
                 format!(

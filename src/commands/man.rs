@@ -8,7 +8,7 @@ use crate::cli::{Cli, ManArgs};
 use crate::exit;
 
 /// Every page: its file name and roff text.
-pub fn pages() -> Result<Vec<(String, Vec<u8>)>, std::io::Error> {
+pub(super) fn pages() -> Result<Vec<(String, Vec<u8>)>, std::io::Error> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     // Building fills in the display names (`deca-templates-list`) the pages are named by.
     cmd.build();
@@ -55,7 +55,7 @@ fn collect(
     Ok(())
 }
 
-pub fn run(args: &ManArgs) -> u8 {
+pub(super) fn run(args: &ManArgs) -> u8 {
     let pages = match pages() {
         Ok(p) => p,
         Err(e) => {

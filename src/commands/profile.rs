@@ -10,7 +10,7 @@ use crate::edition::Paper;
 use crate::project::{FILE_NAME, List, Project, Settings};
 
 /// Which flags the user typed, by clap argument id.
-pub trait Given {
+pub(super) trait Given {
     fn given(&self, id: &str) -> bool;
 }
 
@@ -105,7 +105,7 @@ fn apply_settings(p: &Project, s: &Settings, args: &mut BuildArgs, given: &dyn G
 
 /// Resolves a build's settings: the project file's top level, then the profile asked for, under
 /// the flags given. Without a project file only `--profile` is an error.
-pub fn resolve(
+pub(super) fn resolve(
     project: Option<&Project>,
     args: &mut BuildArgs,
     given: &dyn Given,

@@ -6,7 +6,7 @@ use crate::diag::{Diagnostic, report};
 use crate::exit;
 use crate::model::schema::{self, FileKind};
 
-pub fn run(args: &SchemaArgs) -> u8 {
+pub(super) fn run(args: &SchemaArgs) -> u8 {
     if args.ir {
         let text = serde_json::to_string_pretty(&crate::ir::schema()).expect("schema serializes");
         println!("{text}");

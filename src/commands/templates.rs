@@ -7,7 +7,7 @@ use crate::diag::{Diagnostic, report};
 use crate::templates::{self, Origin, TemplateSet};
 use crate::{exit, ui};
 
-pub fn list(args: &TemplatesListArgs) -> u8 {
+pub(super) fn list(args: &TemplatesListArgs) -> u8 {
     let dirs = match crate::source::assessment_dirs(&args.dir) {
         Ok(d) => d,
         Err(d) => {
@@ -44,7 +44,7 @@ pub fn list(args: &TemplatesListArgs) -> u8 {
     exit::OK
 }
 
-pub fn export(args: &TemplatesExportArgs) -> u8 {
+pub(super) fn export(args: &TemplatesExportArgs) -> u8 {
     let mut files: Vec<(String, Vec<u8>)> = TemplateSet::builtin()
         .files
         .into_iter()

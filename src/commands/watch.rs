@@ -20,10 +20,10 @@ use crate::diag::{self, Diagnostic};
 use crate::{exit, ui};
 
 /// How long a burst of saves may pause before the rebuild starts.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub(super) const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Whether a changed path can matter to a build: editors' swap and backup files cannot.
-pub fn relevant(path: &Path) -> bool {
+pub(super) fn relevant(path: &Path) -> bool {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().to_string()) else {
         return false;
     };
@@ -89,7 +89,7 @@ fn files_in(dir: PathBuf, out: &mut Vec<PathBuf>) {
     }
 }
 
-pub fn run(args: &BuildArgs) -> u8 {
+pub(super) fn run(args: &BuildArgs) -> u8 {
     let dirs = match crate::source::assessment_dirs(&args.dir) {
         Ok(d) => d,
         Err(d) => {

@@ -32,6 +32,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A shared source file from its display path and full text.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
         Arc::new(SourceFile {
             path: path.into(),
@@ -76,12 +77,16 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// A place in a source file: a byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The file the range is in.
     pub file: Arc<SourceFile>,
+    /// Byte offset of the first byte, on a character boundary.
     pub start: usize,
+    /// Byte offset just past the range, on a character boundary, never before `start`.
     pub end: usize,
 }
 
 impl Location {
+    /// A location, with `start` and `end` clamped into the text and moved back to character boundaries.
     pub fn new(file: &Arc<SourceFile>, start: usize, end: usize) -> Location {
         let len = file.text.len();
         let start = floor_char_boundary(&file.text, start.min(len));
@@ -102,13 +107,16 @@ impl Location {
 /// A second place a diagnostic points at, e.g. where a duplicate was first defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
+    /// The other place.
     pub location: Location,
+    /// What is there, printed as the place's label: "first defined here".
     pub message: String,
 }
 
 /// One problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether the problem stops the run.
     pub severity: Severity,
     /// What is wrong, lowercase, no trailing period.
     pub message: String,
@@ -124,7 +132,18 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// The result of work that can fail with several problems at once (a build reports them all).
+pub type DResult<T> = Result<T, Vec<Diagnostic>>;
+
+// Lets `?` lift a single problem into a `DResult` function.
+impl From<Diagnostic> for Vec<Diagnostic> {
+    fn from(d: Diagnostic) -> Vec<Diagnostic> {
+        vec![d]
+    }
+}
+
 impl Diagnostic {
+    /// An error with this message and nothing else yet; the builders below add the rest.
     pub fn error(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -137,6 +156,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with this message.
     pub fn warning(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
@@ -144,31 +164,37 @@ impl Diagnostic {
         }
     }
 
+    /// Points the diagnostic at a place.
     pub fn at(mut self, location: Location) -> Diagnostic {
         self.location = Some(location);
         self
     }
 
+    /// Points the diagnostic at a place, or at none when `location` is `None`.
     pub fn at_opt(mut self, location: Option<Location>) -> Diagnostic {
         self.location = location;
         self
     }
 
+    /// Names the file the problem is in when there is no position to point at.
     pub fn in_file(mut self, file: impl Into<PathBuf>) -> Diagnostic {
         self.file = Some(file.into());
         self
     }
 
+    /// Sets the short label printed under the caret.
     pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
         self.label = Some(label.into());
         self
     }
 
+    /// Sets the hint: how to fix the problem.
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
         self
     }
 
+    /// Adds a second place worth showing, with what is there.
     pub fn related(mut self, location: Location, message: impl Into<String>) -> Diagnostic {
         self.related.push(Related {
             location,
@@ -177,6 +203,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether this is an error rather than a warning.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -212,7 +239,7 @@ impl Diagnostic {
 
 /// Orders diagnostics by file and position, keeping the original order for ties.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by_key(|d| d.sort_key());
+    diags.sort_by_key(Diagnostic::sort_key);
 }
 
 /// How diagnostics are printed.

@@ -78,35 +78,51 @@ pub fn on_github_actions() -> bool {
 /// The JSON form of one diagnostic, also used by `deca build --json` events.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic {
+    /// `error` or `warning`.
     pub severity: Severity,
+    /// What is wrong, as [`Diagnostic::message`].
     pub message: String,
+    /// The file's path as shown to the user, when the problem is in one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// 1-based line of the start, when there is a position.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// 1-based column of the start, in characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// 1-based line of the end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_line: Option<usize>,
+    /// 1-based column of the end, in characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_column: Option<usize>,
+    /// The short label under the caret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Other places worth showing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<JsonRelated>,
 }
 
+/// The JSON form of a second place a diagnostic points at.
 #[derive(Debug, Serialize)]
 pub struct JsonRelated {
+    /// What is there: "first defined here".
     pub message: String,
+    /// The file's path as shown to the user.
     pub file: String,
+    /// 1-based line of the place's start.
     pub line: usize,
+    /// 1-based column of the place's start, in characters.
     pub column: usize,
 }
 
 impl Diagnostic {
+    /// The JSON form of this diagnostic: positions as 1-based lines and character columns.
     pub fn to_json(&self) -> JsonDiagnostic {
         let (line, column, end_line, end_column) = match &self.location {
             Some(loc) => {
@@ -159,13 +175,13 @@ pub fn render_plain(diags: &[Diagnostic]) -> String {
     out
 }
 
-/// Prints diagnostics for people on standard error, coloured when `color` is set.
 /// Prints diagnostics to standard error for a person, in colour on a terminal (unless
 /// NO_COLOR): the one way commands report a problem.
 pub fn report(diags: &[Diagnostic]) {
     eprint_human(diags, crate::ui::color_stderr());
 }
 
+/// Prints diagnostics for people on standard error, coloured when `color` is set.
 pub fn eprint_human(diags: &[Diagnostic], color: bool) {
     use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
     use codespan_reporting::term::{Styles, StylesWriter};

@@ -36,7 +36,9 @@ struct LocaleFile {
 pub struct Locale {
     /// The language as the assessment names it: `fr`, `es-PE`.
     pub lang: String,
+    /// The language's name in itself, from the locale files: "Français".
     pub name: String,
+    /// Region for hyphenation and quotes, e.g. `PE`: from the code, else the locale files.
     pub region: Option<String>,
     /// The direction the language is written in.
     pub dir: crate::direction::Dir,
@@ -49,6 +51,7 @@ pub struct Locale {
     min_grouping: usize,
     /// Typographic quotes: “ ” then ‘ ’ in English.
     pub quotes: [String; 4],
+    /// Labels renderers print, by key, after every locale layer is merged.
     pub labels: BTreeMap<String, String>,
 }
 

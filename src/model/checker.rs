@@ -12,17 +12,17 @@ use crate::source::FileKind;
 use crate::suggest;
 
 /// The files being checked and the problems found so far.
-pub struct Checker<'a> {
+pub(super) struct Checker<'a> {
     pub files: &'a BTreeMap<FileKind, Arc<SourceFile>>,
     pub diags: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
-    pub fn loc<T>(&self, kind: FileKind, v: &Spanned<T>) -> Option<Location> {
+    pub(super) fn loc<T>(&self, kind: FileKind, v: &Spanned<T>) -> Option<Location> {
         self.files.get(&kind).map(|f| spanned_location(f, v))
     }
 
-    pub fn loc_at(&self, kind: FileKind, at: &serde_saphyr::Location) -> Option<Location> {
+    pub(super) fn loc_at(&self, kind: FileKind, at: &serde_saphyr::Location) -> Option<Location> {
         self.files.get(&kind).map(|f| {
             let start = at.span().byte_offset().map_or_else(
                 || f.offset_of(at.line() as usize, at.column() as usize),
@@ -33,14 +33,19 @@ impl Checker<'_> {
         })
     }
 
-    pub fn error<T>(&mut self, kind: FileKind, at: &Spanned<T>, msg: String) -> &mut Diagnostic {
+    pub(super) fn error<T>(
+        &mut self,
+        kind: FileKind,
+        at: &Spanned<T>,
+        msg: String,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::error(msg).at_opt(self.loc(kind, at));
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
     }
 
     /// Unique ids within one list; a repeat names the first.
-    pub fn unique_ids<'b>(
+    pub(super) fn unique_ids<'b>(
         &mut self,
         kind: FileKind,
         what: &str,
@@ -69,7 +74,7 @@ impl Checker<'_> {
     }
 
     /// Numbers run 1..=n: no duplicates, no gaps.
-    pub fn numbering(
+    pub(super) fn numbering(
         &mut self,
         kind: FileKind,
         what: &str,
@@ -125,7 +130,7 @@ impl Checker<'_> {
     }
 
     /// A reference to an id of another kind.
-    pub fn reference(
+    pub(super) fn reference(
         &mut self,
         kind: FileKind,
         r: &Spanned<String>,
@@ -147,7 +152,12 @@ impl Checker<'_> {
         d.hint = Some(hint);
     }
 
-    pub fn date(&mut self, kind: FileKind, v: &Spanned<String>, what: &str) -> Option<time::Date> {
+    pub(super) fn date(
+        &mut self,
+        kind: FileKind,
+        v: &Spanned<String>,
+        what: &str,
+    ) -> Option<time::Date> {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
         match time::Date::parse(&v.value, &fmt) {
             Ok(d) => Some(d),

@@ -21,7 +21,7 @@ const LISTED: usize = 5;
 
 /// One diagnostic per text field holding characters no font in `book` can display, as errors
 /// or (when the PDF carries no standard that forbids missing glyphs) as warnings.
-pub fn check(a: &Assessment, book: &FontBook, severity: Severity) -> Vec<Diagnostic> {
+pub(crate) fn check(a: &Assessment, book: &FontBook, severity: Severity) -> Vec<Diagnostic> {
     let parts = Parts {
         meta: Some(&a.meta),
         priorities: Some(&a.priorities),
@@ -59,7 +59,7 @@ pub fn check(a: &Assessment, book: &FontBook, severity: Severity) -> Vec<Diagnos
 }
 
 /// The distinct characters of `s` that need a glyph and that no font covers, in order.
-pub fn missing_chars(s: &str, covered: &impl Fn(char) -> bool) -> Vec<char> {
+pub(crate) fn missing_chars(s: &str, covered: &impl Fn(char) -> bool) -> Vec<char> {
     let mut seen = BTreeSet::new();
     s.chars()
         .filter(|c| needs_glyph(*c) && !covered(*c) && seen.insert(*c))

@@ -17,7 +17,7 @@ use crate::suggest;
 
 /// What a problem is described against: the file, its schema and data, and where each value
 /// was written.
-pub struct Place<'a> {
+pub(super) struct Place<'a> {
     pub file: &'a Arc<SourceFile>,
     pub schema: &'a Value,
     pub instance: &'a Value,
@@ -36,7 +36,7 @@ impl Place<'_> {
     }
 }
 
-pub fn loc(file: &Arc<SourceFile>, span: Span) -> Location {
+pub(super) fn loc(file: &Arc<SourceFile>, span: Span) -> Location {
     Location::new(file, span.start, span.end)
 }
 
@@ -110,7 +110,7 @@ fn comment_after_key(file: &SourceFile, key: Span) -> Option<(usize, &str)> {
 }
 
 /// Describes one schema violation.
-pub fn describe(
+pub(super) fn describe(
     p: &Place,
     pointer: &str,
     schema_path: &str,

@@ -9,14 +9,14 @@ use crate::diag::{Diagnostic, Location};
 use crate::suggest;
 
 /// What the fields may refer to; `None` when the file that defines it did not load.
-pub struct Known<'a> {
+pub(super) struct Known<'a> {
     pub languages: Option<&'a [&'a str]>,
     pub indicators: Option<&'a [&'a str]>,
     pub sources: Option<&'a [&'a str]>,
 }
 
 /// Checks every text field.
-pub fn check(c: &mut Checker, parts: Parts, default_lang: &str, known: &Known) {
+pub(super) fn check(c: &mut Checker, parts: Parts, default_lang: &str, known: &Known) {
     for field in visit::texts(parts) {
         let at = c.loc_at(field.kind, &field.at);
         // Occurrences of each needle already reported in this field (one per language), so

@@ -8,12 +8,12 @@ use super::raw;
 use crate::source::FileKind;
 
 /// Largest image deca embeds.
-pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
+pub(super) const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// An image path as the assessment's assets and the renderers name it: `./images\\logo.png`
 /// and `images//logo.png` are `images/logo.png`. Written once, here, so every reader of the
 /// model agrees with the file that was checked.
-pub fn image_path(written: &str) -> String {
+pub(super) fn image_path(written: &str) -> String {
     written
         .trim()
         .split(['/', '\\'])
@@ -24,7 +24,7 @@ pub fn image_path(written: &str) -> String {
 
 /// Checks an image path (inside the folder, no escape through `..` or symlinks, a known format,
 /// under the size cap) and reads it.
-pub fn check_image(
+pub(super) fn check_image(
     c: &mut Checker,
     kind: FileKind,
     dir: &Path,

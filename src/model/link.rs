@@ -20,7 +20,7 @@ const NOT_IN_URI: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// The ASCII URI for a URL.
-pub fn target(url: &str) -> String {
+pub(crate) fn target(url: &str) -> String {
     let (head, host, tail) = split_host(url);
     let host = if host.is_ascii() {
         host.to_string()

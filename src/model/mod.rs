@@ -5,11 +5,11 @@
 //! `validate` on whatever loaded. An `Assessment` exists only when nothing is wrong.
 
 mod checker;
-pub mod coverage;
+pub(crate) mod coverage;
 mod describe;
 mod fields;
 mod images;
-pub mod link;
+pub(crate) mod link;
 pub mod path;
 pub mod raw;
 pub mod rich;
@@ -20,7 +20,7 @@ pub use structure::check as check_structure;
 pub mod text;
 pub mod translations;
 mod validate;
-pub mod visit;
+pub(crate) mod visit;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,14 +43,19 @@ pub struct Assessment {
     pub dir: PathBuf,
     /// The files it was read from, by kind.
     pub files: BTreeMap<FileKind, Arc<SourceFile>>,
+    /// The top-level file, `assessment.yaml`: title, country, team, method, pillars.
     pub meta: raw::AssessmentFile,
+    /// `priorities.yaml`, in file order.
     pub priorities: Vec<raw::Priority>,
     /// In number order.
     pub findings: Vec<raw::Finding>,
     /// In number order.
     pub recommendations: Vec<raw::Recommendation>,
+    /// `indicators.yaml`, in file order; empty without the file.
     pub indicators: Vec<raw::Indicator>,
+    /// `sources.yaml`, in file order; empty without the file.
     pub sources: Vec<raw::Source>,
+    /// `theme.yaml`, or the default theme without the file.
     pub theme: raw::ThemeFile,
     /// Images the data refers to, by their path in the folder: bytes read and checked.
     pub assets: BTreeMap<String, Vec<u8>>,
@@ -73,26 +78,32 @@ impl Assessment {
             .collect()
     }
 
+    /// The priority with this id.
     pub fn priority(&self, id: &str) -> Option<&raw::Priority> {
         self.priorities.iter().find(|p| p.id.value == id)
     }
 
+    /// The finding with this id.
     pub fn finding(&self, id: &str) -> Option<&raw::Finding> {
         self.findings.iter().find(|f| f.id.value == id)
     }
 
+    /// The recommendation with this id.
     pub fn recommendation(&self, id: &str) -> Option<&raw::Recommendation> {
         self.recommendations.iter().find(|r| r.id.value == id)
     }
 
+    /// The indicator with this id.
     pub fn indicator(&self, id: &str) -> Option<&raw::Indicator> {
         self.indicators.iter().find(|i| i.id.value == id)
     }
 
+    /// The source with this id.
     pub fn source(&self, id: &str) -> Option<&raw::Source> {
         self.sources.iter().find(|s| s.id.value == id)
     }
 
+    /// The pillar (from `assessment.yaml`) with this id.
     pub fn pillar(&self, id: &str) -> Option<&raw::Pillar> {
         self.meta.pillars.iter().find(|p| p.id.value == id)
     }
@@ -121,7 +132,9 @@ pub fn yaml_location(file: &Arc<SourceFile>, at: &serde_saphyr::Location) -> Loc
 
 /// The result of loading: the assessment when valid, and every diagnostic (warnings too).
 pub struct Loaded {
+    /// The assessment, or `None` when any diagnostic is an error.
     pub assessment: Option<Assessment>,
+    /// Every problem found, errors and warnings, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -268,8 +281,10 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
         .as_deref()
         .unwrap_or(dir)
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "assessment".to_string());
+        .map_or_else(
+            || "assessment".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
     let (assessment, semantic) = validate::validate(name, dir, files, typed);
     diags.extend(semantic);
     crate::diag::sort(&mut diags);

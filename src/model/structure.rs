@@ -95,7 +95,7 @@ pub fn check(file: &Arc<SourceFile>, kind: FileKind, tree: Option<&Node>) -> Vec
 
 /// Missing required fields that an unknown field at the same place is a near miss of:
 /// (place, required field) → the unknown field.
-pub type NearMisses = HashMap<(String, String), String>;
+pub(super) type NearMisses = HashMap<(String, String), String>;
 
 fn near_misses(errors: &[jsonschema::ValidationError]) -> NearMisses {
     let mut missing: HashMap<String, Vec<String>> = HashMap::new();
@@ -190,7 +190,7 @@ fn not_a_mapping(
 
 /// Follows a keyword location through the schema, jumping through `$ref`s, to the schema
 /// object that contains the failing keyword.
-pub fn schema_at<'a>(root: &'a Value, schema_path: &str) -> Option<&'a Value> {
+pub(super) fn schema_at<'a>(root: &'a Value, schema_path: &str) -> Option<&'a Value> {
     let mut segs: Vec<String> = schema_path
         .split('/')
         .skip(1)
@@ -220,7 +220,7 @@ fn resolve_ref<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
 }
 
 /// The `$ref` of the object branch of an optional object (`anyOf: [{$ref}, {type: null}]`).
-pub fn object_option<'a>(schema: &'a Value, schema_path: &str) -> Option<&'a str> {
+pub(super) fn object_option<'a>(schema: &'a Value, schema_path: &str) -> Option<&'a str> {
     let node = schema_at(schema, schema_path)?;
     let options = node
         .get("anyOf")
@@ -234,7 +234,7 @@ pub fn object_option<'a>(schema: &'a Value, schema_path: &str) -> Option<&'a str
 }
 
 /// The constant values a `oneOf`/`anyOf`/`enum` at a location accepts (an enum's variants).
-pub fn accepted_values(schema: &Value, schema_path: &str) -> Vec<String> {
+pub(super) fn accepted_values(schema: &Value, schema_path: &str) -> Vec<String> {
     let Some(node) = schema_at(schema, schema_path) else {
         return Vec::new();
     };

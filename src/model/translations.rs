@@ -10,8 +10,11 @@ use crate::source::FileKind;
 /// A text field without a translation into some language.
 #[derive(Debug, Clone)]
 pub struct Gap {
+    /// The file the field is in.
     pub kind: FileKind,
+    /// How messages name the field: "`title` of finding 2 (`rural-access`)".
     pub path: String,
+    /// Where the field is written, when its file is known.
     pub location: Option<Location>,
 }
 

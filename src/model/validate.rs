@@ -16,7 +16,7 @@ use crate::suggest;
 
 /// The typed files that loaded.
 #[derive(Default)]
-pub struct Typed {
+pub(super) struct Typed {
     pub meta: Option<raw::AssessmentFile>,
     pub priorities: Option<Vec<raw::Priority>>,
     pub findings: Option<Vec<raw::Finding>>,
@@ -31,7 +31,7 @@ fn ids<T>(items: Option<&[T]>, f: impl Fn(&T) -> &str) -> Option<Vec<&str>> {
 }
 
 /// Runs every check; returns the assessment when the parts it needs all loaded.
-pub fn validate(
+pub(super) fn validate(
     name: String,
     dir: &Path,
     files: BTreeMap<FileKind, Arc<SourceFile>>,
@@ -239,11 +239,10 @@ pub fn validate(
                 }
                 for (k, v) in s.values.value.iter().enumerate() {
                     if v.value.is_none() {
-                        let category = ind
-                            .categories
-                            .get(k)
-                            .map(|c| c.value.get(default_lang, default_lang).0.into_owned())
-                            .unwrap_or_else(|| format!("#{}", k + 1));
+                        let category = ind.categories.get(k).map_or_else(
+                            || format!("#{}", k + 1),
+                            |c| c.value.get(default_lang, default_lang).0.into_owned(),
+                        );
                         let d = c.error(
                             K::Indicators,
                             v,

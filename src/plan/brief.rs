@@ -11,7 +11,7 @@ use crate::model::rich;
 /// At most this many key figures, so the tiles fit one row.
 const MAX_FIGURES: usize = 4;
 
-pub fn build(ctx: &Ctx, priority_id: &str) -> crate::ir::Document {
+pub(super) fn build(ctx: &Ctx, priority_id: &str) -> crate::ir::Document {
     let a = ctx.a;
     let p = a
         .priority(priority_id)

@@ -215,6 +215,7 @@ impl Ctx<'_> {
         s
     }
 
+    /// An image as the IR carries it: served under `/assets/`, its alt text and credit in this language.
     pub fn image(&self, i: &raw::Image) -> ir::Image {
         ir::Image {
             path: format!("/assets/{}", i.path.value),
@@ -223,6 +224,7 @@ impl Ctx<'_> {
         }
     }
 
+    /// The brand colours and fonts, with defaults for what the theme leaves out.
     pub fn theme(&self) -> Theme {
         let th = &self.a.theme;
         let color = |c: &Option<serde_saphyr::Spanned<String>>, d: &str| {

@@ -227,7 +227,7 @@ impl<'a> Ctx<'a> {
             .flat_map(|s| s.values.value.iter().filter_map(|v| v.value))
             .collect();
         let decimals = i18n::decimals_needed(&all, ind.format);
-        let vmax = all.iter().cloned().fold(0.0, f64::max);
+        let vmax = all.iter().copied().fold(0.0, f64::max);
         let (max, step) = axis(vmax, ind.format);
         let step_decimals = i18n::decimals_needed(&[step], ValueFormat::Number);
         let ticks = (0..)
@@ -313,7 +313,7 @@ fn values(ind: &raw::Indicator) -> usize {
 }
 
 /// The template's name for a chart kind.
-pub fn chart_kind_name(kind: ChartKind) -> &'static str {
+pub(super) fn chart_kind_name(kind: ChartKind) -> &'static str {
     match kind {
         ChartKind::Bar => "bar",
         ChartKind::HorizontalBar => "horizontal-bar",

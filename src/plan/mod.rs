@@ -26,15 +26,20 @@ pub use figures::axis;
 
 /// Everything a plan needs besides the assessment.
 pub struct Ctx<'a> {
+    /// The assessment the documents are made from.
     pub a: &'a Assessment,
+    /// The language the documents are in: its labels and number formats.
     pub locale: &'a Locale,
+    /// The paper the documents are laid out on.
     pub paper: Paper,
 }
 
 /// Which document: a kind and, for briefs and one-pagers, the priority or recommendation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Target {
+    /// Which kind of document.
     pub kind: Kind,
+    /// The priority id of a brief or the recommendation id of a one-pager; `None` otherwise.
     pub item: Option<String>,
 }
 
@@ -103,6 +108,7 @@ pub struct FigureNumbers {
 }
 
 impl<'a> Ctx<'a> {
+    /// The language's code, e.g. `es`.
     pub fn lang(&self) -> &str {
         &self.locale.lang
     }
@@ -121,10 +127,12 @@ impl<'a> Ctx<'a> {
         text.get(self.lang(), self.a.default_lang()).0.into_owned()
     }
 
+    /// A label in this language; an unknown key prints as itself.
     pub fn label(&self, key: &str) -> String {
         self.locale.label(key)
     }
 
+    /// A label in this language with its `{name}` placeholders filled from `args`.
     pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
         self.locale.fmt(key, args)
     }

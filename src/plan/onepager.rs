@@ -9,7 +9,7 @@ use super::{Ctx, FigureNumbers, heading, list, para};
 use crate::edition::Kind;
 use crate::ir::{Block, Inline, Role};
 
-pub fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
+pub(super) fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
     let a = ctx.a;
     let r = a
         .recommendation(rec_id)

@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::edition::Kind;
 use crate::ir::{Block, Inline, Role};
 
-pub fn build(ctx: &Ctx) -> crate::ir::Document {
+pub(super) fn build(ctx: &Ctx) -> crate::ir::Document {
     let a = ctx.a;
     let blocks = vec![
         Block::Paragraph {

@@ -9,7 +9,7 @@ use crate::edition::Kind;
 use crate::ir::{Block, Column, Fact, Inline, KeyFigure, Role, SourceEntry, Table, Tone};
 use crate::model::raw;
 
-pub fn build(ctx: &Ctx) -> crate::ir::Document {
+pub(super) fn build(ctx: &Ctx) -> crate::ir::Document {
     let a = ctx.a;
     let m = &a.meta;
     let report = ctx.report_figure_numbers();
@@ -191,7 +191,7 @@ fn method(ctx: &Ctx, figs: &FigureNumbers, sub: u8) -> Vec<Block> {
 /// served (the priority matrix), with the priorities named under the table. `detail` adds
 /// each recommendation's summary under its title (the overview); without it the title links
 /// to the recommendation (the report).
-pub fn glance(ctx: &Ctx, detail: bool) -> Table {
+pub(super) fn glance(ctx: &Ctx, detail: bool) -> Table {
     let a = ctx.a;
     let mark = "●";
     let mut columns = vec![
@@ -284,7 +284,7 @@ impl Ctx<'_> {
 
 /// How a recommendation names the findings it answers.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum FindingRefs {
+pub(super) enum FindingRefs {
     /// "Finding 3: The Amazon ..." with its page in this document (the report).
     Here,
     /// The same, with the report's page (a one-pager).
@@ -294,7 +294,11 @@ pub enum FindingRefs {
 }
 
 /// Who acts, timeframe, findings answered, priorities served.
-pub fn recommendation_facts(ctx: &Ctx, r: &raw::Recommendation, refs: FindingRefs) -> Vec<Fact> {
+pub(super) fn recommendation_facts(
+    ctx: &Ctx,
+    r: &raw::Recommendation,
+    refs: FindingRefs,
+) -> Vec<Fact> {
     let mut facts = vec![
         Fact {
             label: ctx.label("who-acts"),
@@ -341,7 +345,7 @@ pub fn recommendation_facts(ctx: &Ctx, r: &raw::Recommendation, refs: FindingRef
 }
 
 /// The list of sources (all, or those with the given ids), in the order of their labels.
-pub fn sources(ctx: &Ctx, only: Option<&[String]>) -> Vec<SourceEntry> {
+pub(super) fn sources(ctx: &Ctx, only: Option<&[String]>) -> Vec<SourceEntry> {
     let mut entries: Vec<SourceEntry> = ctx
         .a
         .sources
@@ -389,7 +393,7 @@ pub fn sources(ctx: &Ctx, only: Option<&[String]>) -> Vec<SourceEntry> {
 }
 
 /// Dates were validated when the assessment loaded.
-pub fn parse_date(s: &str) -> time::Date {
+pub(super) fn parse_date(s: &str) -> time::Date {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, &fmt).expect("dates are validated on load")
 }

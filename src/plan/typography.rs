@@ -13,7 +13,7 @@ const UNITS: [&str; 22] = [
 ];
 
 /// Sets every text of a document.
-pub fn set(doc: &mut Document, locale: &Locale) {
+pub(super) fn set(doc: &mut Document, locale: &Locale) {
     let q = &locale.quotes;
     let mut one = |s: &mut String| *s = Setter::new(q).run(s);
     let f = &mut doc.front;
@@ -49,7 +49,7 @@ fn blocks(bs: &mut [Block], q: &[String; 4]) {
     for b in bs {
         match b {
             Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                inlines(content, q)
+                inlines(content, q);
             }
             Block::List { items, .. } => items.iter_mut().for_each(|i| blocks(i, q)),
             Block::Table(t) => {
@@ -79,7 +79,7 @@ fn blocks(bs: &mut [Block], q: &[String; 4]) {
                 }
             }
             Block::Sources { entries } => {
-                entries.iter_mut().for_each(|e| inlines(&mut e.content, q))
+                entries.iter_mut().for_each(|e| inlines(&mut e.content, q));
             }
             Block::Keep { blocks: inner }
             | Block::Aside { blocks: inner }
@@ -227,7 +227,7 @@ fn year_closes(rest: &[char]) -> bool {
         return false;
     }
     let mut k = digits;
-    if rest.get(k).is_some_and(|c| c.is_ascii_lowercase()) {
+    if rest.get(k).is_some_and(char::is_ascii_lowercase) {
         k += 1;
     }
     matches!(rest.get(k), Some(')' | ';'))

@@ -6,13 +6,13 @@ use std::io::Write;
 use std::sync::Mutex;
 
 #[derive(Default)]
-pub struct Events {
+pub(super) struct Events {
     streams: Mutex<Vec<Box<dyn Write + Send>>>,
 }
 
 impl Events {
     /// Takes over a connection whose `text/event-stream` headers were sent.
-    pub fn add(&self, mut stream: Box<dyn Write + Send>, generation: u64) {
+    pub(super) fn add(&self, mut stream: Box<dyn Write + Send>, generation: u64) {
         // Reconnect quickly after a restart of deca, and say where things stand now.
         let hello = format!("retry: 500\nevent: rebuilt\ndata: {generation}\n\n");
         if stream.write_all(hello.as_bytes()).is_ok() && stream.flush().is_ok() {
@@ -21,7 +21,7 @@ impl Events {
     }
 
     /// Tells every page that generation `generation` is ready.
-    pub fn send(&self, generation: u64) {
+    pub(super) fn send(&self, generation: u64) {
         let message = format!("event: rebuilt\ndata: {generation}\n\n");
         self.streams
             .lock()

@@ -25,7 +25,7 @@ use state::State;
 /// Waits this long after a change for the rest of an editor's burst of writes.
 const DEBOUNCE: Duration = Duration::from_millis(40);
 
-pub fn run(args: &PreviewArgs) -> u8 {
+pub(crate) fn run(args: &PreviewArgs) -> u8 {
     let server = match tiny_http::Server::http(("127.0.0.1", args.port)) {
         Ok(s) => s,
         Err(e) => {

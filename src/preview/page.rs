@@ -22,14 +22,15 @@ fn header(name: &str, value: &str) -> Header {
 }
 
 fn respond(request: Request, status: u16, kind: &str, body: Vec<u8>) {
+    let len = body.len();
     let response = Response::new(
         StatusCode(status),
         vec![
             header("Content-Type", kind),
             header("Cache-Control", "no-store"),
         ],
-        Cursor::new(body.clone()),
-        Some(body.len()),
+        Cursor::new(body),
+        Some(len),
         None,
     );
     let _ = request.respond(response);
@@ -66,7 +67,7 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub fn handle(state: &State, request: Request) {
+pub(super) fn handle(state: &State, request: Request) {
     let url = request.url().to_string();
     let path = url.split('?').next().unwrap_or("/");
     match path {
@@ -141,11 +142,8 @@ fn download(state: &State, request: Request, url: &str) {
     let (bytes, kind) = match format.as_str() {
         "pdf" => (rendered.pdf.clone(), "application/pdf"),
         "docx" => {
-            let session = match state.session().1 {
-                Ok(s) => s,
-                Err(_) => {
-                    return respond(request, 409, "text/plain", b"the data has errors".to_vec());
-                }
+            let Ok(session) = state.session().1 else {
+                return respond(request, 409, "text/plain", b"the data has errors".to_vec());
             };
             match session.docx(rendered) {
                 Ok(b) => (

@@ -14,7 +14,7 @@ use std::time::Duration;
 use typst_layout::PagedDocument;
 
 use crate::cli::BuildArgs;
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::edition::Kind;
 use crate::i18n::Locale;
 use crate::model::{self, Assessment};
@@ -33,7 +33,7 @@ struct Prepared {
 }
 
 /// Everything loaded from the data and templates at one moment.
-pub struct Session {
+pub(super) struct Session {
     prepared: Vec<Prepared>,
     args: BuildArgs,
     /// Compiles in this process, keeping each layout to draw pages from.
@@ -45,11 +45,11 @@ pub struct Session {
 
 /// A document in the list: `peru/en/onepager-rural-access`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub struct DocId(pub String);
+pub(super) struct DocId(pub String);
 
 /// What the list shows for one document.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Listed {
+pub(super) struct Listed {
     pub id: DocId,
     pub assessment: String,
     pub lang: String,
@@ -58,7 +58,7 @@ pub struct Listed {
 }
 
 /// One compiled document.
-pub struct Rendered {
+pub(super) struct Rendered {
     pub pdf: Vec<u8>,
     /// The laid-out pages, kept to draw page images on request.
     pub doc: Arc<PagedDocument>,
@@ -95,8 +95,8 @@ fn date(a: &Assessment) -> (engine::Moment, String) {
 
 impl Session {
     /// Loads every assessment `args` names; every problem found, or the session.
-    pub fn load(args: &BuildArgs) -> Result<Session, Vec<Diagnostic>> {
-        let dirs = crate::source::assessment_dirs(&args.dir).map_err(|d| vec![d])?;
+    pub(super) fn load(args: &BuildArgs) -> DResult<Session> {
+        let dirs = crate::source::assessment_dirs(&args.dir)?;
         let reference_bytes = match &args.reference_docx {
             Some(path) => Some(
                 crate::input::read(path, None, crate::render::docx::reference::MAX_TOTAL_BYTES)
@@ -188,7 +188,7 @@ impl Session {
 
     /// The documents, in build order per assessment and language, as far as the selection
     /// flags allow.
-    pub fn list(&self) -> Vec<Listed> {
+    pub(super) fn list(&self) -> Vec<Listed> {
         let selection = crate::build::Selection::from_args(&self.args);
         let mut out = Vec::new();
         for p in &self.prepared {
@@ -232,7 +232,7 @@ impl Session {
     }
 
     /// The report's page of each anchor, which other documents' references print.
-    pub fn report_pages(&self, id: &DocId) -> Result<Option<PageMap>, Vec<Diagnostic>> {
+    pub(super) fn report_pages(&self, id: &DocId) -> DResult<Option<PageMap>> {
         let Some((p, lang, target)) = self.find(id) else {
             return Ok(None);
         };
@@ -269,11 +269,7 @@ impl Session {
     }
 
     /// Compiles one document; `pages` is the report's page map (`report_pages`).
-    pub fn document(
-        &self,
-        id: &DocId,
-        pages: Option<&PageMap>,
-    ) -> Result<Rendered, Vec<Diagnostic>> {
+    pub(super) fn document(&self, id: &DocId, pages: Option<&PageMap>) -> DResult<Rendered> {
         let Some((p, lang, target)) = self.find(id) else {
             return Err(vec![Diagnostic::error(format!(
                 "no document `{}` in this preview",
@@ -332,7 +328,7 @@ impl Session {
     }
 
     /// The Word file of a compiled document, made when asked for.
-    pub fn docx(&self, r: &Rendered) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    pub(super) fn docx(&self, r: &Rendered) -> DResult<Vec<u8>> {
         let p = &self.prepared[r.at];
         let raster = TypstRaster {
             typst: self.typst.clone(),
@@ -349,7 +345,7 @@ impl Session {
     }
 
     /// The folders to watch: the data, and every templates folder that applies.
-    pub fn watched(args: &BuildArgs) -> Vec<PathBuf> {
+    pub(super) fn watched(args: &BuildArgs) -> Vec<PathBuf> {
         let mut out = vec![args.dir.clone()];
         if let Some(t) = &args.templates {
             out.push(t.clone());
@@ -377,7 +373,7 @@ fn failure(f: engine::Failure) -> Vec<Diagnostic> {
 }
 
 /// A page drawn as PNG, `zoom` pixels per point.
-pub fn page_png(doc: &PagedDocument, index: usize, zoom: f64) -> Option<Vec<u8>> {
+pub(super) fn page_png(doc: &PagedDocument, index: usize, zoom: f64) -> Option<Vec<u8>> {
     let page = doc.pages().get(index)?;
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(zoom),

@@ -10,13 +10,13 @@ use std::sync::{Arc, Mutex};
 use super::events::Events;
 use super::render::{DocId, Rendered, Session};
 use crate::cli::BuildArgs;
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::render::typst::PageMap;
 
 /// A compile's result, shared with the requests that show it.
-pub type Outcome = Arc<Result<Rendered, Vec<Diagnostic>>>;
+pub(super) type Outcome = Arc<DResult<Rendered>>;
 
-pub struct Inner {
+pub(super) struct Inner {
     pub generation: u64,
     pub session: Result<Arc<Session>, Arc<Vec<Diagnostic>>>,
     cache: HashMap<DocId, Outcome>,
@@ -26,7 +26,7 @@ pub struct Inner {
     pub shown: BTreeSet<DocId>,
 }
 
-pub struct State {
+pub(super) struct State {
     pub args: BuildArgs,
     pub inner: Mutex<Inner>,
     /// One compile at a time: the machine's cores go to it, and no document is made twice.
@@ -35,7 +35,7 @@ pub struct State {
 }
 
 /// Whether a changed file is one deca reads (not an editor's swap or backup file).
-pub fn relevant(path: &Path) -> bool {
+pub(super) fn relevant(path: &Path) -> bool {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
         return false;
     };
@@ -53,7 +53,7 @@ fn map_key(id: &DocId) -> String {
 }
 
 impl State {
-    pub fn new(args: BuildArgs) -> State {
+    pub(super) fn new(args: BuildArgs) -> State {
         State {
             args,
             inner: Mutex::new(Inner {
@@ -69,7 +69,7 @@ impl State {
     }
 
     /// Reloads data and templates after a save, recompiles what is shown, then tells the pages.
-    pub fn reload(&self) {
+    pub(super) fn reload(&self) {
         let session = Session::load(&self.args).map(Arc::new).map_err(Arc::new);
         let (generation, shown) = {
             let mut inner = self.inner.lock().expect("preview state");
@@ -89,13 +89,13 @@ impl State {
     }
 
     /// The session of this moment.
-    pub fn session(&self) -> (u64, Result<Arc<Session>, Arc<Vec<Diagnostic>>>) {
+    pub(super) fn session(&self) -> (u64, Result<Arc<Session>, Arc<Vec<Diagnostic>>>) {
         let inner = self.inner.lock().expect("preview state");
         (inner.generation, inner.session.clone())
     }
 
     /// The compiled document, compiling it when this generation has not yet.
-    pub fn document(&self, id: &DocId) -> Option<(u64, Outcome)> {
+    pub(super) fn document(&self, id: &DocId) -> Option<(u64, Outcome)> {
         let _turn = self.compiling.lock().expect("compile lock");
         let (generation, session, cached, map) = {
             let mut inner = self.inner.lock().expect("preview state");
@@ -129,12 +129,7 @@ impl State {
         Some((generation, self.store(generation, id, result)))
     }
 
-    fn store(
-        &self,
-        generation: u64,
-        id: &DocId,
-        result: Result<Rendered, Vec<Diagnostic>>,
-    ) -> Outcome {
+    fn store(&self, generation: u64, id: &DocId, result: DResult<Rendered>) -> Outcome {
         let outcome = Arc::new(result);
         let mut inner = self.inner.lock().expect("preview state");
         if inner.generation == generation {

@@ -75,13 +75,13 @@ impl Project {
         if let Some(p) = &s.paper {
             check_enum::<Paper>(f, "paper", p, out);
         }
-        for v in s.kind.iter().flat_map(|l| l.get_ref()) {
+        for v in s.kind.iter().flat_map(toml::Spanned::get_ref) {
             check_enum::<Kind>(f, "kind", v, out);
         }
-        for v in s.format.iter().flat_map(|l| l.get_ref()) {
+        for v in s.format.iter().flat_map(toml::Spanned::get_ref) {
             check_enum::<OutputFormat>(f, "format", v, out);
         }
-        for v in s.pdf_standard.iter().flat_map(|l| l.get_ref()) {
+        for v in s.pdf_standard.iter().flat_map(toml::Spanned::get_ref) {
             check_enum::<PdfStandard>(f, "pdf-standard", v, out);
         }
         if let Some(t) = &s.timeout
@@ -98,7 +98,9 @@ impl Project {
 
 /// What `deca check` says about the project file: problems, and a summary line when valid.
 pub struct Checked {
+    /// Problems in the project file, errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
+    /// One line describing the project, when it has no errors.
     pub summary: Option<String>,
 }
 
@@ -146,8 +148,7 @@ pub fn check(project: &Project) -> Checked {
             .data
             .as_ref()
             .or(project.settings.data.as_ref())
-            .map(|d| project.path(d))
-            .unwrap_or_else(|| project.base.join("data"));
+            .map_or_else(|| project.base.join("data"), |d| project.path(d));
         let wants_ids = s.lang.is_some() || s.priority.is_some() || s.recommendation.is_some();
         if !wants_ids {
             continue;
@@ -165,7 +166,10 @@ pub fn check(project: &Project) -> Checked {
         type Known = fn(&crate::model::Assessment) -> Vec<String>;
         let checks: [(&str, &str, &Option<List>, Known); 3] = [
             ("language", "languages", &s.lang, |a| {
-                a.languages().iter().map(|l| l.to_string()).collect()
+                a.languages()
+                    .iter()
+                    .map(std::string::ToString::to_string)
+                    .collect()
             }),
             ("priority", "priority ids", &s.priority, |a| {
                 a.priorities.iter().map(|p| p.id.value.clone()).collect()
@@ -183,7 +187,7 @@ pub fn check(project: &Project) -> Checked {
             ),
         ];
         for (what, plural, list, known_of) in checks {
-            for v in list.iter().flat_map(|l| l.get_ref()) {
+            for v in list.iter().flat_map(toml::Spanned::get_ref) {
                 for a in assessments.iter() {
                     let known = known_of(a);
                     if known.iter().any(|k| k == v.get_ref()) {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, Location, SourceFile};
+use crate::diag::{DResult, Diagnostic, Location, SourceFile};
 use crate::suggest;
 
 mod check;
@@ -26,6 +26,7 @@ pub const FILE_NAME: &str = "deca.toml";
 /// The largest project file read; real ones are a few hundred bytes.
 const MAX_BYTES: u64 = 256 * 1024;
 
+/// A list value in `deca.toml`, with the position of the list and of each item.
 pub type List = Spanned<Vec<Spanned<String>>>;
 
 /// Settings shared by the top level and every profile. Each one mirrors a `deca build` flag.
@@ -87,6 +88,7 @@ pub struct Project {
     pub file: Arc<SourceFile>,
     /// The folder paths in the file are relative to, as seen from the working directory.
     pub base: PathBuf,
+    /// The top-level settings and the profiles.
     pub settings: Settings,
 }
 
@@ -109,7 +111,7 @@ pub fn find(start: &Path) -> Option<(PathBuf, PathBuf)> {
 
 /// Finds and reads the project file for the working directory, refusing one with a value a
 /// build cannot use. `Ok(None)`: there is none.
-pub fn discover() -> Result<Option<Project>, Vec<Diagnostic>> {
+pub fn discover() -> DResult<Option<Project>> {
     match discover_parsed()? {
         Some(p) => {
             let problems = p.check_values();
@@ -124,7 +126,7 @@ pub fn discover() -> Result<Option<Project>, Vec<Diagnostic>> {
 }
 
 /// Finds and parses the project file, without judging its values (`check` does).
-pub fn discover_parsed() -> Result<Option<Project>, Vec<Diagnostic>> {
+pub fn discover_parsed() -> DResult<Option<Project>> {
     let Ok(cwd) = std::env::current_dir() else {
         return Ok(None);
     };
@@ -136,7 +138,7 @@ pub fn discover_parsed() -> Result<Option<Project>, Vec<Diagnostic>> {
 
 /// Reads and parses a project file; `base` is its folder as the user sees it. Only syntax,
 /// types and unknown keys are errors here.
-pub fn parse(path: &Path, base: &Path) -> Result<Project, Vec<Diagnostic>> {
+pub fn parse(path: &Path, base: &Path) -> DResult<Project> {
     let shown = base.join(FILE_NAME);
     // Bounded and regular files only, like every input: a FIFO named deca.toml cannot hang us.
     let bytes = crate::input::read(path, None, MAX_BYTES)
@@ -241,7 +243,7 @@ pub fn schema() -> serde_json::Value {
 pub(crate) mod tests {
     use super::*;
 
-    pub(crate) fn parse_text(text: &str) -> Result<Project, Vec<Diagnostic>> {
+    pub(crate) fn parse_text(text: &str) -> DResult<Project> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(FILE_NAME), text).unwrap();
         let p = parse(&dir.path().join(FILE_NAME), Path::new(""))?;

@@ -7,13 +7,13 @@
 //! Adding a format is a new module implementing `Renderer` and one line in [`renderer`].
 
 pub mod docx;
-pub mod outline_open;
+pub(crate) mod outline_open;
 pub mod typst;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::edition::{Kind, OutputFormat};
 use crate::ir;
 
@@ -23,6 +23,7 @@ pub type PageMap = HashMap<String, usize>;
 /// What the Typst layout of a document says, for the build and for other backends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
+    /// How many pages the document has.
     pub pages: usize,
     /// The text scale the document was set at (below 1.0 when shrunk to fit one page).
     pub scale: f64,
@@ -33,17 +34,20 @@ pub struct Layout {
 /// A picture a format embeds in place of a chart or an image it cannot draw itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Png {
+    /// The PNG file's bytes.
     pub bytes: Vec<u8>,
+    /// Width to place it at, in points.
     pub width_pt: f64,
+    /// Height to place it at, in points.
     pub height_pt: f64,
 }
 
 /// Rasterises charts and images, the same pictures as the PDF shows.
 pub trait Raster: Sync {
     /// A chart of `doc` (its theme, language and labels) as PNG.
-    fn chart(&self, doc: &ir::Document, chart: &ir::Chart) -> Result<Arc<Png>, Vec<Diagnostic>>;
+    fn chart(&self, doc: &ir::Document, chart: &ir::Chart) -> DResult<Arc<Png>>;
     /// An image file served under `path` (`/assets/logo.svg`) as PNG at its natural size.
-    fn image(&self, path: &str) -> Result<Arc<Png>, Vec<Diagnostic>>;
+    fn image(&self, path: &str) -> DResult<Arc<Png>>;
 }
 
 /// Everything a renderer is given besides the document.
@@ -57,14 +61,17 @@ pub struct Context<'a> {
     pub report_pages: Option<&'a PageMap>,
     /// The Typst layout of this document, when another renderer made it or it was asked for.
     pub layout: Option<&'a Layout>,
+    /// Draws the charts and images a format cannot draw itself.
     pub raster: &'a dyn Raster,
 }
 
 /// A rendered file.
 pub struct Rendered {
+    /// The file's contents.
     pub bytes: Vec<u8>,
     /// The layout, when this renderer laid the document out (the PDF renderer does).
     pub layout: Option<Layout>,
+    /// Problems worth reporting that did not stop the file.
     pub warnings: Vec<Diagnostic>,
     /// Standards the file claims, e.g. `PDF/UA-1`, `ISO/IEC 29500 (transitional)`.
     pub standards: Vec<String>,
@@ -73,10 +80,13 @@ pub struct Rendered {
 /// Why a renderer made no file.
 #[derive(Debug)]
 pub enum Failure {
+    /// Errors from the templates, the data or the export.
     Errors(Vec<Diagnostic>),
     /// A one-page document does not fit even at the smallest text size.
     Overflow {
+        /// How far past the page the content ran at the smallest scale.
         overflow: typst::fit::Overflow,
+        /// Warnings from the last attempt.
         warnings: Vec<Diagnostic>,
     },
 }
@@ -100,6 +110,7 @@ impl From<typst::Failure> for Failure {
 
 /// One output format.
 pub trait Renderer: Send + Sync {
+    /// The format this renderer makes.
     fn format(&self) -> OutputFormat;
     /// Whether rendering a document of `kind` needs its Typst layout in the context (the
     /// fit scale of a one-pager, the report's own page numbers).
@@ -110,7 +121,9 @@ pub trait Renderer: Send + Sync {
 
 /// What renderers of one assessment share.
 pub struct Env {
+    /// The Typst compiler (in process or worker processes) every format lays out with.
     pub typst: Arc<typst::Typst>,
+    /// The assessment's templates, images, date and PDF standards, which `typst` compiles with.
     pub session: Arc<typst::Session>,
     /// The reference Word document.
     pub reference: Arc<docx::Reference>,

@@ -6,11 +6,11 @@
 
 /// Why a PDF could not be updated (it is not laid out the way the writer lays it out).
 #[derive(Debug, PartialEq, Eq)]
-pub struct Unexpected(pub &'static str);
+pub(crate) struct Unexpected(pub &'static str);
 
 /// The PDF with `/PageMode /UseOutlines` in its catalog, when it has bookmarks and no page
 /// mode yet; unchanged otherwise.
-pub fn show_outline(pdf: &[u8]) -> Result<Vec<u8>, Unexpected> {
+pub(crate) fn show_outline(pdf: &[u8]) -> Result<Vec<u8>, Unexpected> {
     let text = String::from_utf8_lossy(pdf);
     let startxref = last_startxref(&text).ok_or(Unexpected("no startxref"))?;
     let trailer_at = text.rfind("trailer").ok_or(Unexpected("no trailer"))?;

@@ -3,16 +3,24 @@
 /// One kind of assessment file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FileKind {
+    /// `assessment.yaml`: title, country, team, method, pillars (required).
     Assessment,
+    /// `priorities.yaml` (required).
     Priorities,
+    /// `findings.yaml` (required).
     Findings,
+    /// `recommendations.yaml` (required).
     Recommendations,
+    /// `indicators.yaml`: the data charts are drawn from (optional).
     Indicators,
+    /// `sources.yaml`: what citations refer to (optional).
     Sources,
+    /// `theme.yaml`: colours, fonts and logo (optional).
     Theme,
 }
 
 impl FileKind {
+    /// Every kind, in the order files are read and reported.
     pub const ALL: [FileKind; 7] = [
         FileKind::Assessment,
         FileKind::Priorities,

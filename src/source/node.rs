@@ -14,25 +14,35 @@ use serde_saphyr::Spanned;
 /// A byte range in the source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
+    /// Byte offset of the node's first byte.
     pub start: usize,
+    /// Byte offset just past the node's last byte.
     pub end: usize,
 }
 
 /// One YAML node and where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// What the node holds.
     pub kind: Kind,
+    /// Where it was written.
     pub span: Span,
 }
 
 /// What a node holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
+    /// `null`, `~` or an empty value.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// An integer that fits `i64`.
     Int(i64),
+    /// A number with a fraction or exponent, or an integer too large for `i64`.
     Float(f64),
+    /// A string, quoted or plain, after YAML's escapes.
     Str(String),
+    /// A list, in source order.
     Seq(Vec<Node>),
     /// Entries in source order, duplicates included.
     Map(Vec<(Node, Node)>),
@@ -193,8 +203,11 @@ impl Positions {
 /// A duplicate key found while converting: the second occurrence and the first.
 #[derive(Debug, Clone)]
 pub struct DuplicateKey {
+    /// The repeated key.
     pub key: String,
+    /// Where the key first appears.
     pub first: Span,
+    /// Where it appears again.
     pub second: Span,
 }
 

@@ -415,7 +415,7 @@ const CASES: &[Case] = &[
     Case {
         name: "a quoted colour",
         change: |d| {
-            std::fs::write(d.join("theme.yaml"), "colors:\n  primary: \"#006400\"\n").unwrap()
+            std::fs::write(d.join("theme.yaml"), "colors:\n  primary: \"#006400\"\n").unwrap();
         },
         passes_check: true,
     },

@@ -239,7 +239,7 @@ pub fn docx_paragraphs(bytes: &[u8]) -> Vec<(String, String)> {
                 _ => {}
             },
             quick_xml::events::Event::Text(t) if in_t && !in_instr => {
-                text.push_str(&t.unescape().unwrap())
+                text.push_str(&t.unescape().unwrap());
             }
             quick_xml::events::Event::End(e) => match e.name().as_ref() {
                 b"w:p" => {

@@ -147,14 +147,14 @@ fn one_pagers_and_the_overview_are_one_page_and_two_of_them_were_shrunk() {
             }
             one_page += 1;
         }
-        let scale = a.get("text-scale").and_then(|s| s.as_f64());
+        let scale = a.get("text-scale").and_then(serde_json::Value::as_f64);
         match a["recommendation"].as_str() {
             Some("island-digital-centres") => {
                 let s = scale.expect("the long one-pager is shrunk");
                 assert!(s < 1.0 && s > floor, "{path} was set at {s}");
             }
             Some("national-payments-switch") => {
-                assert_eq!(scale, Some(floor), "{path} fits only at the floor")
+                assert_eq!(scale, Some(floor), "{path} fits only at the floor");
             }
             _ => assert_eq!(scale, None, "{path} needs no shrinking"),
         }

@@ -58,7 +58,7 @@ fn graph(depth: usize) -> BTreeMap<String, BTreeSet<String>> {
                 .next()
                 .unwrap_or("")
                 .split("::")
-                .filter(|s| !s.is_empty() && s.chars().next().is_some_and(|c| c.is_lowercase()))
+                .filter(|s| !s.is_empty() && s.chars().next().is_some_and(char::is_lowercase))
                 .collect();
             if path.is_empty() {
                 continue;

@@ -26,6 +26,7 @@ fn run_bounded(
     for (k, v) in env {
         c.env(k, v);
     }
+    #[allow(unsafe_code)]
     // SAFETY: setrlimit is async-signal-safe; the closure allocates nothing.
     unsafe {
         c.pre_exec(|| {
@@ -50,6 +51,8 @@ fn run_bounded(
 }
 
 #[cfg(unix)]
+// The unsafe call sits inside `assert_eq!`, where a lint attribute cannot go.
+#[allow(unsafe_code)]
 fn mkfifo(path: &Path) {
     use std::os::unix::ffi::OsStrExt;
     let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();

@@ -65,7 +65,7 @@ fn the_model_owns_the_page_geometry() {
             match doc.kind {
                 // A readable measure, with room beside it for figures.
                 Kind::Report | Kind::Brief => {
-                    assert!(p.text_width < 125.0 && p.wide > 30.0, "{}", doc.name)
+                    assert!(p.text_width < 125.0 && p.wide > 30.0, "{}", doc.name);
                 }
                 Kind::Onepager | Kind::Overview => assert_eq!(p.wide, 0.0),
             }
@@ -98,7 +98,7 @@ fn every_figure_sits_in_the_finding_that_cites_it_and_is_referred_to() {
         Block::Figure(f) => placed.push((f.anchor.clone(), f.label.clone(), finding.clone())),
         Block::FigureRow { figures } => {
             for f in figures {
-                placed.push((f.anchor.clone(), f.label.clone(), finding.clone()))
+                placed.push((f.anchor.clone(), f.label.clone(), finding.clone()));
             }
         }
         _ => {}

@@ -509,7 +509,7 @@ fn quotes_are_typographic_and_citations_and_units_never_break() {
         };
         deca::ir::visit(&d.blocks, &mut |b| match b {
             Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
-                take(&deca::model::rich::plain_text(content))
+                take(&deca::model::rich::plain_text(content));
             }
             Block::Facts { items } => items
                 .iter()

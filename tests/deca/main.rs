@@ -1,6 +1,9 @@
 //! deca's integration suite: one test binary that runs the real `deca` binary on fixture
 //! folders copied to temporary directories, and the library on the bundled Peru data.
 
+// A test binary has no public API: `pub` in its modules only shares helpers between them.
+#![allow(unreachable_pub)]
+
 mod common;
 
 mod charts;

@@ -186,6 +186,7 @@ fn a_read_only_folder_fails_before_anything_moves() {
     use std::os::unix::process::CommandExt;
     let (tmp, out) = built_then_changed();
     // Root ignores folder permissions: then the build runs as `nobody`, owning the output.
+    #[allow(unsafe_code)]
     // SAFETY: geteuid has no preconditions.
     let as_root = unsafe { libc::geteuid() } == 0;
     if as_root {

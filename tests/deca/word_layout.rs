@@ -286,7 +286,7 @@ fn one_pagers_and_the_overview_are_one_page_on_a4_and_letter() {
             "-q",
         ]
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
         if (name, paper) == ("marenland", "letter") {
             args.extend(marenland.iter().cloned());

@@ -13,10 +13,10 @@
 //! manifest not yet).
 
 /// The variable that arms a fault.
-pub const VAR: &str = "DECA_TEST_FAULT";
+pub(crate) const VAR: &str = "DECA_TEST_FAULT";
 
 /// Fires the armed fault if it is set for `point`.
-pub fn at(point: &str) -> std::io::Result<()> {
+pub(super) fn at(point: &str) -> std::io::Result<()> {
     let Ok(spec) = std::env::var(VAR) else {
         return Ok(());
     };
@@ -48,6 +48,7 @@ fn disk_full() -> std::io::Error {
 
 fn kill() -> std::io::Result<()> {
     #[cfg(unix)]
+    #[allow(unsafe_code)]
     // SAFETY: kill(2) on our own pid has no memory-safety preconditions.
     unsafe {
         libc::kill(libc::getpid(), libc::SIGKILL);

@@ -14,14 +14,14 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The journal's name inside a staging folder.
-pub const JOURNAL: &str = "journal";
+pub(super) const JOURNAL: &str = "journal";
 /// Where replaced and removed files wait, inside a staging folder.
-pub const PREVIOUS: &str = "previous";
+pub(super) const PREVIOUS: &str = "previous";
 
 /// One change to the output folder, journalled before it is made. Paths are relative to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "step")]
-pub enum Step {
+pub(super) enum Step {
     /// A new file goes to `rel`; `existed` says whether an old one was there (and is kept).
     Place { rel: String, existed: bool },
     /// The file at `rel` moves to `previous/`.
@@ -33,7 +33,7 @@ pub enum Step {
 }
 
 /// A publish in progress.
-pub struct Transaction {
+pub(super) struct Transaction {
     out: PathBuf,
     previous: PathBuf,
     journal: File,
@@ -42,7 +42,7 @@ pub struct Transaction {
 
 impl Transaction {
     /// Starts a transaction whose journal and kept files live in `staging`.
-    pub fn begin(out: &Path, staging: &Path) -> std::io::Result<Transaction> {
+    pub(super) fn begin(out: &Path, staging: &Path) -> std::io::Result<Transaction> {
         let previous = staging.join(PREVIOUS);
         std::fs::create_dir_all(&previous)?;
         let journal = File::create(staging.join(JOURNAL))?;
@@ -80,7 +80,7 @@ impl Transaction {
     }
 
     /// Moves the staged file `from` to `rel`, keeping any old file there.
-    pub fn place(&mut self, from: &Path, rel: &str) -> std::io::Result<()> {
+    pub(super) fn place(&mut self, from: &Path, rel: &str) -> std::io::Result<()> {
         self.make_parents(rel)?;
         let to = self.out.join(rel);
         let existed = std::fs::symlink_metadata(&to).is_ok();
@@ -98,7 +98,7 @@ impl Transaction {
     }
 
     /// Moves the file at `rel` aside; false when there was none.
-    pub fn remove(&mut self, rel: &str) -> std::io::Result<bool> {
+    pub(super) fn remove(&mut self, rel: &str) -> std::io::Result<bool> {
         let at = self.out.join(rel);
         if std::fs::symlink_metadata(&at).is_err() {
             return Ok(false);
@@ -112,12 +112,12 @@ impl Transaction {
     }
 
     /// Marks the transaction done: the next run will not undo it.
-    pub fn commit(mut self) -> std::io::Result<()> {
+    pub(super) fn commit(mut self) -> std::io::Result<()> {
         self.log(Step::Commit)
     }
 
     /// Undoes every step made so far, newest first.
-    pub fn rollback(self) -> Result<(), Vec<String>> {
+    pub(super) fn rollback(self) -> Result<(), Vec<String>> {
         undo(&self.out, &self.previous, &self.steps)
     }
 
@@ -135,7 +135,7 @@ impl Transaction {
 /// folders go. Returns what could not be restored. A journal read back from disk is not
 /// trusted with paths: a step outside the output folder or through a symlinked folder in it is
 /// not acted on.
-pub fn undo(out: &Path, previous: &Path, steps: &[Step]) -> Result<(), Vec<String>> {
+pub(super) fn undo(out: &Path, previous: &Path, steps: &[Step]) -> Result<(), Vec<String>> {
     let mut failed = Vec::new();
     for step in steps.iter().rev() {
         let result = match step {
@@ -187,7 +187,7 @@ pub fn undo(out: &Path, previous: &Path, steps: &[Step]) -> Result<(), Vec<Strin
 }
 
 /// Puts back what a dead run's staging folder changed, unless that run committed.
-pub fn recover(out: &Path, staging: &Path) -> Result<(), Vec<String>> {
+pub(super) fn recover(out: &Path, staging: &Path) -> Result<(), Vec<String>> {
     // Read bounded, regular files only: the folder may have been tampered with.
     let Ok(bytes) = crate::input::read(&staging.join(JOURNAL), Some(staging), 16 << 20) else {
         return Ok(());

@@ -18,7 +18,9 @@ pub const MAX_INLINE_DEPTH: usize = 6;
 /// What is nested too deeply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nesting {
+    /// Lists inside list items, past [`MAX_LIST_DEPTH`].
     Lists,
+    /// Emphasis, strong text and links inside each other, past [`MAX_INLINE_DEPTH`].
     Formatting,
 }
 

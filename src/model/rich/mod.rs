@@ -20,11 +20,17 @@ use serde::Serialize;
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Block {
     /// A paragraph.
-    Paragraph { content: Vec<Inline> },
+    Paragraph {
+        /// The paragraph's text.
+        content: Vec<Inline>,
+    },
     /// A bullet (`ordered: false`) or numbered list; each item is a list of blocks.
     List {
+        /// Numbered (`1.` in the source) rather than bulleted.
         ordered: bool,
+        /// The number the source gives the first item (1 for bullets).
         start: u64,
+        /// The items, each a sequence of blocks (nested lists included).
         items: Vec<Vec<Block>>,
     },
 }
@@ -34,27 +40,49 @@ pub enum Block {
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Inline {
     /// Literal text: never interpreted by any renderer.
-    Text { text: String },
+    Text {
+        /// The characters, exactly as written.
+        text: String,
+    },
     /// *Emphasis*.
-    Emph { content: Vec<Inline> },
+    Emph {
+        /// The emphasised run.
+        content: Vec<Inline>,
+    },
     /// **Strong**.
-    Strong { content: Vec<Inline> },
+    Strong {
+        /// The strong run.
+        content: Vec<Inline>,
+    },
     /// A hyperlink (http, https or mailto only).
-    Link { url: String, content: Vec<Inline> },
+    Link {
+        /// The destination, checked by [`allowed_url`].
+        url: String,
+        /// The link's visible text.
+        content: Vec<Inline>,
+    },
     /// A citation of one or more sources by id; the plan fills in the printed label.
     Cite {
+        /// The cited sources' ids, in the order written (`[@a; @b]`).
         ids: Vec<String>,
+        /// What is printed, e.g. `INEI 2023`; empty until the plan sets it.
         #[serde(skip_serializing_if = "String::is_empty")]
         label: String,
     },
     /// A footnote, with its text in place.
-    Footnote { content: Vec<Inline> },
+    Footnote {
+        /// The footnote's text, from its `[^x]: ...` definition.
+        content: Vec<Inline>,
+    },
     /// A cross-reference, e.g. "Finding 3", to an anchor in this document or in the report of
     /// the same language. Renderers print the page after it: their own page for an anchor in
     /// the document, the report's page (from the page map the build passes them) otherwise.
     Ref {
+        /// The anchor referred to, e.g. `figure-internet-use`.
         target: String,
+        /// What is printed, e.g. "Figure 3".
         text: String,
+        /// Whether the anchor is in this document or in the report.
         scope: RefScope,
     },
     /// A hard line break.
@@ -72,6 +100,7 @@ pub enum RefScope {
 }
 
 impl Inline {
+    /// Literal text.
     pub fn text(s: impl Into<String>) -> Inline {
         Inline::Text { text: s.into() }
     }
@@ -81,13 +110,22 @@ impl Inline {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Issue {
     /// `[^x]` without a `[^x]: ...` definition; the reference stays literal text.
-    UndefinedFootnote { label: String, range: Range<usize> },
+    UndefinedFootnote {
+        /// The label between `[^` and `]`.
+        label: String,
+        /// Byte range of the reference in the field's text.
+        range: Range<usize>,
+    },
     /// Lists or formatting nested deeper than the documents show (`limit`); the whole text is
     /// kept as one literal paragraph. `range` is the first element past the limit.
     TooDeep {
+        /// Whether lists or formatting went too deep.
         what: Nesting,
+        /// How deep the text nests.
         depth: usize,
+        /// The deepest level allowed.
         limit: usize,
+        /// Byte range, in the field's text, of the first element past the limit.
         range: Range<usize>,
     },
 }
@@ -95,7 +133,9 @@ pub enum Issue {
 /// A parsed rich text field.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rich {
+    /// The text's blocks, in order.
     pub blocks: Vec<Block>,
+    /// Problems for validation to report; empty for clean text.
     pub issues: Vec<Issue>,
 }
 
@@ -287,13 +327,13 @@ impl<'a> Builder<'a> {
                 }
                 // Inline code, inline HTML, rules and everything else keep their source text.
                 Event::Code(_) | Event::InlineHtml(_) | Event::InlineMath(_) => {
-                    self.push_inline(Inline::text(&self.src[range.clone()]))
+                    self.push_inline(Inline::text(&self.src[range.clone()]));
                 }
                 Event::DisplayMath(_) | Event::Rule => self.push_block(Block::Paragraph {
                     content: vec![Inline::text(self.src[range.clone()].trim_end())],
                 }),
                 Event::TaskListMarker(_) => {
-                    self.push_inline(Inline::text(&self.src[range.clone()]))
+                    self.push_inline(Inline::text(&self.src[range.clone()]));
                 }
             }
             i += 1;

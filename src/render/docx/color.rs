@@ -2,12 +2,12 @@
 //! A leaf: it imports nothing from the DOCX writer.
 
 /// `#002f6c` → `002F6C`.
-pub fn hex(c: &str) -> String {
+pub(super) fn hex(c: &str) -> String {
     c.trim_start_matches('#').to_uppercase()
 }
 
 /// A colour mixed with white: `amount` 0.0 keeps it, 1.0 is white.
-pub fn lighten(c: &str, amount: f64) -> String {
+pub(super) fn lighten(c: &str, amount: f64) -> String {
     let h = c.trim_start_matches('#');
     let ch = |i: usize| u8::from_str_radix(h.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0);
     let mix = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * amount).round() as u8;

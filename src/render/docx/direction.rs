@@ -12,7 +12,7 @@ use crate::direction::{Dir, is_rtl_char};
 
 /// The language's direction on the document defaults: paragraphs run right to left, and
 /// complex-script runs are tagged with the document's language.
-pub fn styles(xml: &str, dir: Dir, tag: &str) -> String {
+pub(super) fn styles(xml: &str, dir: Dir, tag: &str) -> String {
     if !dir.is_rtl() {
         return xml.to_string();
     }
@@ -60,7 +60,7 @@ pub fn styles(xml: &str, dir: Dir, tag: &str) -> String {
 /// Marks the runs of a body, header, footer or footnotes part: `w:rtl` on Hebrew and Arabic
 /// runs of a right-to-left document, a font for scripts the Latin faces lack, and (right to
 /// left) the section and tables.
-pub fn part(xml: &str, dir: Dir) -> String {
+pub(super) fn part(xml: &str, dir: Dir) -> String {
     let mut out = String::with_capacity(xml.len() + 256);
     let mut rest = xml;
     while let Some(i) = find_run(rest) {
@@ -133,7 +133,7 @@ fn script_fonts(text: &str) -> (Option<&'static str>, Option<&'static str>) {
             | Script::Bopomofo
                 if ea.is_none() =>
             {
-                ea = Some("Noto Sans CJK SC")
+                ea = Some("Noto Sans CJK SC");
             }
             _ => {}
         }

@@ -21,12 +21,12 @@ use super::geometry::Geometry;
 /// Part of the page kept free for what this measure does not see (kerning, hyphenation
 /// choices, rounding): measured on the Peru and Marenland one-pagers in LibreOffice 7.4,
 /// whose estimate was within 4% of LibreOffice's own height.
-pub const HEADROOM: f64 = 0.06;
+pub(super) const HEADROOM: f64 = 0.06;
 
 /// The smallest text scale a Word one-pager is set at (7.2 pt body text): a step below the
 /// PDF's floor (0.82), since greedy line breaking needs it for a page Typst fills at its floor
 /// (measured on the Marenland one-pager `national-payments-switch`).
-pub const FLOOR: f64 = 0.72;
+pub(super) const FLOOR: f64 = 0.72;
 
 /// Advance widths and line height of one face, in em.
 struct Face {
@@ -122,7 +122,7 @@ fn attr(e: &quick_xml::events::BytesStart, name: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+        .and_then(|a| a.unescape_value().ok().map(std::borrow::Cow::into_owned))
 }
 
 fn num(e: &quick_xml::events::BytesStart, name: &[u8]) -> Option<f64> {
@@ -187,7 +187,7 @@ fn looks(styles: &str) -> HashMap<String, Look> {
                 }
             }
             b"w:contextualSpacing" => {
-                look.contextual = Some(attr(e, b"w:val").is_none_or(|v| v != "0" && v != "false"))
+                look.contextual = Some(attr(e, b"w:val").is_none_or(|v| v != "0" && v != "false"));
             }
             b"w:ind" => {
                 if let Some(v) = num(e, b"w:left").or_else(|| num(e, b"w:start")) {
@@ -258,7 +258,7 @@ struct Table {
 }
 
 /// The height, in twips, of a body (block-level WordprocessingML) set on `geo` with `styles`.
-pub fn height(body: &str, styles: &str, geo: &Geometry) -> f64 {
+pub(super) fn height(body: &str, styles: &str, geo: &Geometry) -> f64 {
     let looks = looks(styles);
     let normal = resolve(&looks, "Normal");
     let faces = faces();
@@ -341,7 +341,11 @@ pub fn height(body: &str, styles: &str, geo: &Geometry) -> f64 {
                 }
             }
             Event::Text(t) if in_t => {
-                text.push_str(&t.unescape().map(|c| c.into_owned()).unwrap_or_default());
+                text.push_str(
+                    &t.unescape()
+                        .map(std::borrow::Cow::into_owned)
+                        .unwrap_or_default(),
+                );
             }
             Event::End(e) => match e.name().as_ref() {
                 b"w:t" => in_t = false,
@@ -443,7 +447,7 @@ fn lines_of(text: &str, face: &Face, size: f64, avail: f64) -> usize {
 
 /// The largest scale from `start` down to `FLOOR`, in steps of 2%, at which `measure(scale)`
 /// (a height in twips) fits `room` with `HEADROOM` to spare; the floor when none does.
-pub fn choose(start: f64, room: f64, mut measure: impl FnMut(f64) -> f64) -> f64 {
+pub(super) fn choose(start: f64, room: f64, mut measure: impl FnMut(f64) -> f64) -> f64 {
     let mut scale = start.min(1.0);
     while scale > FLOOR {
         if measure(scale) <= room * (1.0 - HEADROOM) {

@@ -9,7 +9,7 @@ use super::xml::twips;
 
 /// Page size and margins, in twips.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Geometry {
+pub(super) struct Geometry {
     pub width: i64,
     pub height: i64,
     pub top: i64,
@@ -25,7 +25,7 @@ pub struct Geometry {
 
 impl Geometry {
     /// The document model's page: its paper, margins and the wide measure beside the text.
-    pub fn from_ir(page: &ir::Page) -> Geometry {
+    pub(super) fn from_ir(page: &ir::Page) -> Geometry {
         let m = &page.margin;
         Geometry {
             width: twips(page.width),
@@ -41,7 +41,7 @@ impl Geometry {
     }
 
     /// A section's page size and margins (`w:pgSz`, `w:pgMar`); `None` without a page size.
-    pub fn from_section(sect: &str) -> Option<Geometry> {
+    pub(super) fn from_section(sect: &str) -> Option<Geometry> {
         let size = element(sect, "w:pgSz")?;
         let margin = element(sect, "w:pgMar").unwrap_or_default();
         let get = |el: &str, name: &str, default: i64| attr(el, name).unwrap_or(default);
@@ -64,17 +64,17 @@ impl Geometry {
     }
 
     /// Width between the margins.
-    pub fn text_width(&self) -> i64 {
+    pub(super) fn text_width(&self) -> i64 {
         (self.width - self.left - self.right).max(1440)
     }
 
     /// Height between the margins.
-    pub fn text_height(&self) -> i64 {
+    pub(super) fn text_height(&self) -> i64 {
         (self.height - self.top - self.bottom).max(1440)
     }
 
     /// The paper this page is, when it is one deca knows (within 2 mm).
-    pub fn paper(&self) -> Option<Paper> {
+    pub(super) fn paper(&self) -> Option<Paper> {
         let near = |a: i64, b: f64| (a - twips(b)).abs() <= twips(2.0);
         let (w, h) = (self.width.min(self.height), self.width.max(self.height));
         if near(w, 210.0) && near(h, 297.0) {

@@ -20,7 +20,7 @@ mod xml;
 
 use std::sync::Arc;
 
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::edition::{Kind, OutputFormat, Paper};
 use crate::ir;
 use crate::render::{Context, Env, Failure, PageMap, Raster, Rendered, Renderer};
@@ -92,7 +92,7 @@ pub fn render(
     reference: &Reference,
     report_pages: Option<&PageMap>,
     created: &str,
-) -> Result<Vec<u8>, Vec<Diagnostic>> {
+) -> DResult<Vec<u8>> {
     let geo = if reference.builtin {
         geometry::Geometry::from_ir(&doc.page)
     } else {
@@ -115,6 +115,7 @@ pub struct DocxRenderer {
 }
 
 impl DocxRenderer {
+    /// A Word renderer using the environment's reference document and file date.
     pub fn new(env: &Env) -> DocxRenderer {
         DocxRenderer {
             reference: env.reference.clone(),

@@ -135,7 +135,7 @@ pub fn fill(xml: &str, values: &BTreeMap<String, String>) -> Result<String, Unkn
                     // A value may itself hold fields ("Page {{page}} of {{pages}}").
                     let mut v = values
                         .get(&name)
-                        .ok_or_else(|| Unknown(name.to_string()))?
+                        .ok_or_else(|| Unknown(name.clone()))?
                         .clone();
                     for (n, instr) in FIELDS {
                         v = v.replace(&format!("{{{{{n}}}}}"), &field_marker(instr));
@@ -215,7 +215,10 @@ fn locate_end(texts: &[String], offset: usize) -> (usize, usize) {
 
 fn text_of(ev: &Event) -> String {
     match ev {
-        Event::Text(t) => t.unescape().map(|c| c.into_owned()).unwrap_or_default(),
+        Event::Text(t) => t
+            .unescape()
+            .map(std::borrow::Cow::into_owned)
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }

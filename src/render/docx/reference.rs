@@ -22,9 +22,13 @@ pub const MAX_TOTAL_BYTES: u64 = 128 * 1024 * 1024;
 /// A relationship from a `.rels` part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rel {
+    /// The relationship's id, e.g. `rId3`, as parts refer to it.
     pub id: String,
+    /// The relationship type's URI; [`Rel::short_kind`] gives its last segment.
     pub kind: String,
+    /// The part or URL it points to, as written.
     pub target: String,
+    /// Whether `target` is outside the package (`TargetMode="External"`).
     pub external: bool,
 }
 
@@ -124,8 +128,10 @@ pub fn read(bytes: &[u8], shown: &str, builtin: bool) -> Result<Reference, Diagn
     let main = root_rels
         .iter()
         .find(|r| r.short_kind() == "officeDocument")
-        .map(|r| r.target.trim_start_matches('/').to_string())
-        .unwrap_or_else(|| "word/document.xml".to_string());
+        .map_or_else(
+            || "word/document.xml".to_string(),
+            |r| r.target.trim_start_matches('/').to_string(),
+        );
     if !parts.contains_key(&main) {
         return Err(bad(shown, format!("has no main document part (`{main}`)")));
     }

@@ -7,7 +7,7 @@ use super::xml::esc;
 use crate::ir::Theme;
 
 /// Every `w:styleId` in a styles part.
-pub fn style_ids(xml: &str) -> Vec<String> {
+pub(super) fn style_ids(xml: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = xml[from..].find("w:styleId=\"") {
@@ -22,7 +22,7 @@ pub fn style_ids(xml: &str) -> Vec<String> {
 }
 
 /// The `<w:style>` element with a style id, as written.
-pub fn style_element<'a>(xml: &'a str, id: &str) -> Option<&'a str> {
+pub(super) fn style_element<'a>(xml: &'a str, id: &str) -> Option<&'a str> {
     let needle = format!("w:styleId=\"{id}\"");
     let at = xml.find(&needle)?;
     let start = xml[..at].rfind("<w:style ")?;
@@ -33,7 +33,7 @@ pub fn style_element<'a>(xml: &'a str, id: &str) -> Option<&'a str> {
 /// The styles a body needs beyond the ones it names: the bases they inherit from.
 fn with_bases(builtin: &str, ids: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut queue: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    let mut queue: Vec<String> = ids.iter().map(std::string::ToString::to_string).collect();
     while let Some(id) = queue.pop() {
         if out.contains(&id) {
             continue;
@@ -54,7 +54,7 @@ fn with_bases(builtin: &str, ids: &[&str]) -> Vec<String> {
 /// Adds to `reference` each needed style it lacks, from `builtin`, without the built-in fonts:
 /// an added style takes the reference's own (through Normal), so a letterhead's type is not
 /// mixed with Calibri and Cambria. Returns the merged part and the ids that were added.
-pub fn merge(reference: &str, builtin: &str, needed: &[&str]) -> (String, Vec<String>) {
+pub(super) fn merge(reference: &str, builtin: &str, needed: &[&str]) -> (String, Vec<String>) {
     let have = style_ids(reference);
     let mut added = Vec::new();
     let mut insert = String::new();
@@ -90,7 +90,7 @@ fn without_fonts(el: &str) -> String {
 /// Moves the fonts and colour of the document defaults into the Normal style when it has none
 /// of its own: LibreOffice drops a character style's look in table cells when the paragraph's
 /// font comes from the defaults (fact labels and links turned black).
-pub fn defaults_into_normal(xml: &str) -> String {
+pub(super) fn defaults_into_normal(xml: &str) -> String {
     let Some(start) = xml.find("<w:rPrDefault>") else {
         return xml.to_string();
     };
@@ -183,19 +183,19 @@ pub fn defaults_into_normal(xml: &str) -> String {
 pub const WORD_INTERNAL: &[&str] = &["DefaultParagraphFont", "TableNormal", "NoList"];
 
 /// The styles the body can use that a reference lacks (Word's internal ones aside).
-pub fn missing(reference: &str) -> Vec<String> {
+pub(super) fn missing(reference: &str) -> Vec<String> {
     let have = style_ids(reference);
     let mut out: Vec<String> = super::body::STYLES
         .iter()
         .filter(|id| !WORD_INTERNAL.contains(id) && !have.iter().any(|h| h == *id))
-        .map(|id| id.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     out.sort();
     out
 }
 
 /// Removes numbering references (`w:numPr`) from style definitions.
-pub fn strip_numbering(xml: &str) -> String {
+pub(super) fn strip_numbering(xml: &str) -> String {
     let mut s = xml.to_string();
     while let Some(i) = s.find("<w:numPr>") {
         let end = s[i..]
@@ -209,7 +209,7 @@ pub fn strip_numbering(xml: &str) -> String {
 /// Word names of the bundled fonts: their metric-compatible twins, so a document laid out for
 /// Carlito/Caladea keeps its line breaks in Word (Calibri/Cambria) and in LibreOffice (which
 /// substitutes Carlito/Caladea back).
-pub fn word_font(family: &str) -> String {
+pub(super) fn word_font(family: &str) -> String {
     match family.to_ascii_lowercase().as_str() {
         "carlito" => "Calibri".into(),
         "caladea" => "Cambria".into(),
@@ -218,7 +218,7 @@ pub fn word_font(family: &str) -> String {
 }
 
 /// The built-in look in the brand's colours and fonts (the built-in reference only).
-pub fn brand(xml: &str, theme: &Theme) -> String {
+pub(super) fn brand(xml: &str, theme: &Theme) -> String {
     let pairs = [
         ("002F6C", hex(&theme.primary)),
         ("BA0C2F", hex(&theme.accent)),
@@ -250,13 +250,13 @@ pub fn brand(xml: &str, theme: &Theme) -> String {
 
 /// Sets the right tab of headers and footers at the text width: the built-in reference is
 /// drawn for A4 with its own margins.
-pub fn tabs_at(xml: &str, text_width: i64) -> String {
+pub(super) fn tabs_at(xml: &str, text_width: i64) -> String {
     xml.replace("w:pos=\"9355\"", &format!("w:pos=\"{text_width}\""))
 }
 
 /// Multiplies every font size (`w:sz`, `w:szCs`, in half-points) and the space before and
 /// after paragraphs by `scale`: a fitted page is set smaller throughout, as in the PDF.
-pub fn scale_sizes(xml: &str, scale: f64) -> String {
+pub(super) fn scale_sizes(xml: &str, scale: f64) -> String {
     if (scale - 1.0).abs() < 1e-9 {
         return xml.to_string();
     }
@@ -295,7 +295,7 @@ pub fn scale_sizes(xml: &str, scale: f64) -> String {
 }
 
 /// Sets the default language (`w:lang` in the document defaults).
-pub fn set_language(xml: &str, tag: &str) -> String {
+pub(super) fn set_language(xml: &str, tag: &str) -> String {
     let lang = format!("<w:lang w:val=\"{tag}\" w:eastAsia=\"{tag}\" w:bidi=\"ar-SA\"/>");
     if let Some(start) = xml.find("<w:rPrDefault>") {
         let end = xml[start..]

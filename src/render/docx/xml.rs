@@ -2,7 +2,7 @@
 //! WordprocessingML part declares. A leaf: it imports nothing from the DOCX writer.
 
 /// Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids.
-pub fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -18,7 +18,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// The namespaces of a body, header or footer part.
-pub const NAMESPACES: &str = concat!(
+pub(super) const NAMESPACES: &str = concat!(
     " xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"",
     " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"",
     " xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"",
@@ -27,15 +27,16 @@ pub const NAMESPACES: &str = concat!(
 );
 
 /// The XML declaration every part starts with.
-pub const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+pub(super) const DECLARATION: &str =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
 /// Millimetres to twentieths of a point (twips), the unit of WordprocessingML lengths.
-pub fn twips(mm: f64) -> i64 {
+pub(super) fn twips(mm: f64) -> i64 {
     (mm * 1440.0 / 25.4).round() as i64
 }
 
 /// Points to English Metric Units, the unit of DrawingML sizes.
-pub fn emu(pt: f64) -> i64 {
+pub(super) fn emu(pt: f64) -> i64 {
     (pt * 12700.0).round() as i64
 }
 

@@ -17,7 +17,7 @@ use super::world::{DecaWorld, Inputs, Shared};
 use crate::templates::{Origin, TemplateFile, TemplateSet};
 
 /// A session made ready to compile: the world's shared parts, images, date and standards.
-pub struct Session {
+pub(super) struct Session {
     shared: Arc<Shared>,
     assets: Arc<HashMap<String, Bytes>>,
     today: Datetime,
@@ -27,7 +27,7 @@ pub struct Session {
 
 impl Session {
     /// Builds a session from its description.
-    pub fn new(spec: &SessionSpec) -> Result<Session, String> {
+    pub(super) fn new(spec: &SessionSpec) -> Result<Session, String> {
         let mut templates = TemplateSet::builtin();
         for path in &spec.removed {
             templates.files.remove(path);
@@ -69,7 +69,7 @@ impl Session {
 }
 
 /// Typst's standard for one of deca's names.
-pub fn standard(name: &str) -> Option<PdfStandard> {
+pub(super) fn standard(name: &str) -> Option<PdfStandard> {
     Some(match name {
         "ua-1" => PdfStandard::Ua_1,
         "a-2b" => PdfStandard::A_2b,
@@ -131,12 +131,12 @@ fn error(message: impl Into<String>) -> WireDiagnostic {
 }
 
 /// Runs one job.
-pub fn execute(session: &Session, job: &Job) -> Result<JobOutput, JobFailure> {
+pub(super) fn execute(session: &Session, job: &Job) -> Result<JobOutput, JobFailure> {
     execute_keeping(session, job).map(|(out, _)| out)
 }
 
 /// Runs one job and keeps the laid-out document (for previews that draw pages on demand).
-pub fn execute_keeping(
+pub(super) fn execute_keeping(
     session: &Session,
     job: &Job,
 ) -> Result<(JobOutput, PagedDocument), JobFailure> {
@@ -299,7 +299,7 @@ pub fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, png::
 }
 
 /// Pages of every labelled element whose label is an anchor deca sets.
-pub fn anchors(doc: &PagedDocument) -> Vec<(String, usize)> {
+pub(super) fn anchors(doc: &PagedDocument) -> Vec<(String, usize)> {
     use typst::introspection::Introspector;
     let intro = doc.introspector();
     let mut out = std::collections::BTreeMap::new();
@@ -319,7 +319,7 @@ pub fn anchors(doc: &PagedDocument) -> Vec<(String, usize)> {
 }
 
 /// Lays a document out without exporting it.
-pub fn layout(
+pub(super) fn layout(
     session: &Session,
     main: &str,
     ir: &[u8],

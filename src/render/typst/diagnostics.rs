@@ -16,7 +16,7 @@ use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::templates::{Origin, TemplateSet};
 
 /// Converts Typst diagnostics to data, with the template path and byte range of each.
-pub fn to_wire(world: &DecaWorld, diags: &[SourceDiagnostic]) -> Vec<WireDiagnostic> {
+pub(super) fn to_wire(world: &DecaWorld, diags: &[SourceDiagnostic]) -> Vec<WireDiagnostic> {
     diags.iter().map(|d| one(world, d)).collect()
 }
 
@@ -54,7 +54,7 @@ fn one(world: &DecaWorld, d: &SourceDiagnostic) -> WireDiagnostic {
 }
 
 /// Locates a diagnostic from a worker in the templates it was compiled with.
-pub fn from_wire(templates: &TemplateSet, d: &WireDiagnostic) -> Diagnostic {
+pub(super) fn from_wire(templates: &TemplateSet, d: &WireDiagnostic) -> Diagnostic {
     let mut out = if d.error {
         Diagnostic::error(d.message.clone())
     } else {
@@ -78,7 +78,7 @@ pub fn from_wire(templates: &TemplateSet, d: &WireDiagnostic) -> Diagnostic {
 }
 
 /// Locates a list of diagnostics.
-pub fn all_from_wire(templates: &TemplateSet, diags: &[WireDiagnostic]) -> Vec<Diagnostic> {
+pub(super) fn all_from_wire(templates: &TemplateSet, diags: &[WireDiagnostic]) -> Vec<Diagnostic> {
     diags.iter().map(|d| from_wire(templates, d)).collect()
 }
 

@@ -15,7 +15,7 @@ use crate::edition::Kind;
 
 /// The `typst compile` command for a document, run from its folder, `depth` folders below
 /// the emit folder.
-pub fn command(
+pub(crate) fn command(
     kind: Kind,
     name: &str,
     depth: usize,
@@ -54,7 +54,7 @@ fn put(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Writes one document's folder, `root/rel` (`rel` is `<assessment>/<lang>/<document>`), and
 /// the bundled fonts under `root/fonts/` when they are not there yet.
-pub fn write(
+pub(crate) fn write(
     root: &Path,
     rel: &Path,
     session: &Session,

@@ -63,8 +63,11 @@ pub enum FitError<E> {
 
 /// The fitted document.
 pub struct Fitted<T> {
+    /// The document as compiled at `scale`.
     pub compiled: T,
+    /// The text scale that fits: 1.0, or the largest step below it that fits.
     pub scale: f64,
+    /// How many compiles finding it took.
     pub compiles: u32,
     /// Set when the templates lack the layout marker (a warning for the author).
     pub unmeasured: bool,
@@ -189,7 +192,9 @@ fn next_step<T>(attempts: &[Option<Attempt<T>>], lo: usize, hi: usize) -> Option
 /// What one compile tells about the fit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measure {
+    /// The text scale this compile was made at.
     pub scale: f64,
+    /// Whether the document is one page at this scale.
     pub fits: bool,
     /// Height of the page's body area, in points (`None` without the layout marker).
     pub body: Option<f64>,
@@ -197,7 +202,9 @@ pub struct Measure {
     pub content: Option<f64>,
     /// Distance between the baselines of body text, in points.
     pub line: f64,
+    /// The field whose content crosses the page end, if one does.
     pub field: Option<String>,
+    /// For tables: the 0-based row that starts last on page 1.
     pub row: Option<usize>,
 }
 
@@ -479,7 +486,7 @@ mod tests {
             row: None,
         };
         let o = m.overflow();
-        assert_eq!(o.overflow_mm.map(|v| v.round()), Some(25.0));
+        assert_eq!(o.overflow_mm.map(f64::round), Some(25.0));
         assert_eq!(o.lines, Some(6.0));
         let m = Measure {
             content: Some(690.0),

@@ -11,14 +11,14 @@
 
 mod compile;
 mod diagnostics;
-pub mod emit;
+pub(crate) mod emit;
 pub mod fit;
-pub mod pdf;
+pub(crate) mod pdf;
 mod pool;
 pub mod protocol;
 mod raster;
 mod session;
-pub mod worker;
+pub(crate) mod worker;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use typst_layout::PagedDocument;
 
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 pub use crate::render::{Layout, PageMap};
 use crate::templates::Origin;
 pub use compile::encode_png;
@@ -65,20 +65,28 @@ pub struct Request<'a> {
 
 /// What a request yields.
 pub struct Output {
+    /// The PDF's bytes, when the request asked for one.
     pub pdf: Option<Vec<u8>>,
+    /// Pages, scale and anchor pages of the compiled document.
     pub layout: Layout,
+    /// Typst's warnings, located in the templates.
     pub warnings: Vec<Diagnostic>,
+    /// Page images, when the request asked for them.
     pub images: Vec<PageImage>,
+    /// How many times Typst compiled the document (fitting may take several).
     pub compiles: u32,
 }
 
 /// Why a request yielded nothing.
 #[derive(Debug)]
 pub enum Failure {
+    /// Errors from Typst or the export, located in the templates.
     Errors(Vec<Diagnostic>),
     /// A one-page document does not fit even at the smallest text size.
     Overflow {
+        /// How far past the page the content ran at the smallest scale.
         overflow: fit::Overflow,
+        /// Warnings from the last compile.
         warnings: Vec<Diagnostic>,
     },
 }
@@ -273,7 +281,7 @@ impl Typst {
                 None => {
                     let s = Arc::new(
                         compile::Session::new(&session.spec)
-                            .map_err(|e| pool::Stopped::Crashed(e.to_string()))?,
+                            .map_err(|e| pool::Stopped::Crashed(e.clone()))?,
                     );
                     list.push((session.spec.id, s.clone()));
                     s
@@ -334,7 +342,7 @@ pub fn compile_here(
     main: &str,
     ir: &[u8],
     pages: Option<&PageMap>,
-) -> Result<PagedDocument, Vec<Diagnostic>> {
+) -> DResult<PagedDocument> {
     let ready = compile::Session::new(&session.spec)
         .map_err(|e| vec![Diagnostic::error(format!("failed to set up Typst ({e})"))])?;
     let pages = pages.map_or_else(

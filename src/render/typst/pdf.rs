@@ -15,6 +15,7 @@ pub struct PdfRenderer {
 }
 
 impl PdfRenderer {
+    /// A PDF renderer using the environment's Typst compiler and session.
     pub fn new(env: &Env) -> PdfRenderer {
         PdfRenderer {
             typst: env.typst.clone(),
@@ -24,7 +25,7 @@ impl PdfRenderer {
 }
 
 /// The names of the standards a PDF claims, as the manifest lists them.
-pub fn standard_names(standards: &[String]) -> Vec<String> {
+pub(crate) fn standard_names(standards: &[String]) -> Vec<String> {
     standards
         .iter()
         .map(|s| match s.as_str() {
@@ -78,7 +79,7 @@ impl Renderer for PdfRenderer {
 
 /// The Typst layout of a document without exporting it: what a DOCX needs when no PDF is
 /// made (the fit scale, the report's page numbers), and the report's page map for others.
-pub fn layout(
+pub(crate) fn layout(
     typst: &Typst,
     session: &Session,
     doc: &ir::Document,

@@ -26,7 +26,7 @@ const CHECK_EVERY: Duration = Duration::from_millis(50);
 
 /// Why a job produced no answer.
 #[derive(Debug)]
-pub enum Stopped {
+pub(super) enum Stopped {
     /// The worker answered with a failure.
     Failed(JobFailure),
     /// It ran past the deadline and was killed.
@@ -58,7 +58,7 @@ struct State {
 }
 
 /// A pool of at most `size` workers.
-pub struct Pool {
+pub(super) struct Pool {
     exe: PathBuf,
     size: usize,
     max_memory: u64,
@@ -72,7 +72,7 @@ pub struct Pool {
 impl Pool {
     /// A pool that starts workers from `exe` (the `deca` binary) as jobs need them; each
     /// worker drops cached results unused for `evict_age` jobs after every job.
-    pub fn new(
+    pub(super) fn new(
         exe: PathBuf,
         size: usize,
         max_memory: u64,
@@ -95,7 +95,7 @@ impl Pool {
 
     /// Runs a job in a worker that has (or is given) its session, within `timeout`; the
     /// worker that compiled `document` last is preferred, when idle.
-    pub fn run(
+    pub(super) fn run(
         &self,
         session: &SessionSpec,
         job: &Job,
@@ -126,7 +126,7 @@ impl Pool {
     }
 
     /// Asks every idle worker to drop cached results older than `max_age` jobs.
-    pub fn evict(&self, max_age: usize) {
+    pub(super) fn evict(&self, max_age: usize) {
         let mut state = self.state.lock().expect("pool lock");
         let mut dead = Vec::new();
         for (i, w) in state.idle.iter_mut().enumerate() {
@@ -142,7 +142,7 @@ impl Pool {
     }
 
     /// Process ids of the workers alive now (for tests and diagnostics).
-    pub fn live(&self) -> usize {
+    pub(super) fn live(&self) -> usize {
         self.state.lock().expect("pool lock").live
     }
 
@@ -338,6 +338,7 @@ fn drain(errors: &mut ChildStderr) {
 }
 
 fn set_nonblocking(f: &impl AsRawFd) {
+    #[allow(unsafe_code)]
     // SAFETY: fcntl on a file descriptor this process owns.
     unsafe {
         let fd = f.as_raw_fd();
@@ -356,6 +357,7 @@ fn readable(f: &impl AsRawFd, wait: Duration) -> bool {
         revents: 0,
     };
     let ms = wait.as_millis().clamp(1, i32::MAX as u128) as i32;
+    #[allow(unsafe_code)]
     // SAFETY: one valid pollfd for the duration of the call.
     let n = unsafe { libc::poll(&mut fd, 1, ms) };
     n > 0
@@ -365,6 +367,7 @@ fn readable(f: &impl AsRawFd, wait: Duration) -> bool {
 fn resident_bytes(pid: u32) -> Option<u64> {
     let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    #[allow(unsafe_code)]
     // SAFETY: sysconf has no preconditions.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     Some(pages * u64::try_from(page).ok()?)

@@ -30,14 +30,18 @@ pub enum ToWorker {
 /// [`ToWorker`] by reference, for sending without copying a job: postcard encodes both alike.
 #[derive(Debug, Serialize)]
 pub enum ToWorkerRef<'a> {
+    /// [`ToWorker::Install`].
     Install(&'a SessionSpec),
+    /// [`ToWorker::Run`].
     Run(&'a Job),
+    /// [`ToWorker::Evict`].
     Evict(usize),
 }
 
 /// A worker's answer to a job.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum FromWorker {
+    /// The job's result: its output, or why there is none.
     Done(Box<Result<JobOutput, JobFailure>>),
 }
 
@@ -66,12 +70,16 @@ pub enum ImageFormat {
     /// SVG, one string per page.
     Svg,
     /// PNG at this many pixels per point.
-    Png { pixel_per_pt: f32 },
+    Png {
+        /// Pixels per typographic point (2.0 is 144 dpi).
+        pixel_per_pt: f32,
+    },
 }
 
 /// One document to compile.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
+    /// The [`SessionSpec::id`] of the session installed for this job.
     pub session: [u8; 32],
     /// The main template, e.g. `typst/brief.typ`.
     pub main: String,
@@ -90,8 +98,11 @@ pub struct Job {
 /// A diagnostic as data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WireDiagnostic {
+    /// An error (`true`) or a warning.
     pub error: bool,
+    /// What Typst said, as it said it.
     pub message: String,
+    /// Typst's hints, in order.
     pub hints: Vec<String>,
     /// Template path (under templates/) and byte range, when the problem has a place.
     pub span: Option<(String, usize, usize)>,
@@ -100,12 +111,15 @@ pub struct WireDiagnostic {
 /// What a successful job yields.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JobOutput {
+    /// The PDF's bytes, when the job asked for one.
     pub pdf: Option<Vec<u8>>,
+    /// How many pages the document has.
     pub pages: usize,
     /// The text scale the document was set at.
     pub scale: f64,
     /// Page of each labelled anchor.
     pub anchors: Vec<(String, usize)>,
+    /// Typst's warnings, to locate and report in the parent.
     pub warnings: Vec<WireDiagnostic>,
     /// Page images, when asked for.
     pub images: Vec<PageImage>,
@@ -118,7 +132,9 @@ pub struct JobOutput {
 pub struct PageImage {
     /// PNG bytes or SVG text (UTF-8).
     pub bytes: Vec<u8>,
+    /// Page width in points.
     pub width_pt: f64,
+    /// Page height in points.
     pub height_pt: f64,
 }
 
@@ -129,8 +145,11 @@ pub enum JobFailure {
     Errors(Vec<WireDiagnostic>),
     /// A one-page document does not fit even at the smallest text size.
     Overflow {
+        /// How far past the page the content ran at the smallest scale.
         overflow: super::fit::Overflow,
+        /// Typst's warnings from the last compile.
         warnings: Vec<WireDiagnostic>,
+        /// How many times Typst compiled the document while fitting.
         compiles: u32,
     },
 }

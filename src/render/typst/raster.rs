@@ -9,14 +9,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 use sha2::{Digest, Sha256};
 
 use super::{ImageFormat, Request, Session, Typst};
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::ir;
 use crate::render::{Png, Raster};
 
 /// Pixels per point of the pictures: sharp at twice the printed size of a 15 cm chart.
 const PIXEL_PER_PT: f32 = 3.0;
 
-type Slot = Arc<OnceLock<Result<Arc<Png>, Vec<Diagnostic>>>>;
+type Slot = Arc<OnceLock<DResult<Arc<Png>>>>;
 
 /// Pictures made so far, shared by every document (and thread) of a build.
 #[derive(Default)]
@@ -25,6 +25,7 @@ pub struct RasterCache {
 }
 
 impl RasterCache {
+    /// An empty cache.
     pub fn new() -> RasterCache {
         RasterCache::default()
     }
@@ -34,6 +35,7 @@ impl RasterCache {
         self.entries.lock().expect("raster cache lock").len()
     }
 
+    /// Whether no picture has been made yet.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -47,11 +49,7 @@ impl RasterCache {
     }
 
     /// The picture for `key`, made by `make` by the first thread that asks.
-    fn get(
-        &self,
-        key: [u8; 32],
-        make: impl FnOnce() -> Result<Arc<Png>, Vec<Diagnostic>>,
-    ) -> Result<Arc<Png>, Vec<Diagnostic>> {
+    fn get(&self, key: [u8; 32], make: impl FnOnce() -> DResult<Arc<Png>>) -> DResult<Arc<Png>> {
         let slot = self
             .entries
             .lock()
@@ -65,13 +63,16 @@ impl RasterCache {
 
 /// Rasterises with Typst, through the cache.
 pub struct TypstRaster {
+    /// The compiler the pictures are drawn with.
     pub typst: Arc<Typst>,
+    /// The assessment's templates and images the pictures come from.
     pub session: Arc<Session>,
+    /// Pictures already made, shared with the build's other documents.
     pub cache: Arc<RasterCache>,
 }
 
 impl TypstRaster {
-    fn draw(&self, main: &str, json: &[u8]) -> Result<Arc<Png>, Vec<Diagnostic>> {
+    fn draw(&self, main: &str, json: &[u8]) -> DResult<Arc<Png>> {
         let out = self
             .typst
             .run(
@@ -115,7 +116,7 @@ fn part(h: &mut Sha256, bytes: &[u8]) {
 }
 
 impl Raster for TypstRaster {
-    fn chart(&self, doc: &ir::Document, chart: &ir::Chart) -> Result<Arc<Png>, Vec<Diagnostic>> {
+    fn chart(&self, doc: &ir::Document, chart: &ir::Chart) -> DResult<Arc<Png>> {
         let mut h = Sha256::new();
         part(&mut h, b"chart");
         part(&mut h, &self.session.id());
@@ -141,7 +142,7 @@ impl Raster for TypstRaster {
         })
     }
 
-    fn image(&self, path: &str) -> Result<Arc<Png>, Vec<Diagnostic>> {
+    fn image(&self, path: &str) -> DResult<Arc<Png>> {
         let mut h = Sha256::new();
         part(&mut h, b"image");
         part(&mut h, &self.session.id());

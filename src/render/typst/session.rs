@@ -22,11 +22,17 @@ pub struct Session {
 /// A date and time, UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Moment {
+    /// Year, e.g. 2026.
     pub year: i32,
+    /// Month, 1 to 12.
     pub month: u8,
+    /// Day of the month, from 1.
     pub day: u8,
+    /// Hour, 0 to 23.
     pub hour: u8,
+    /// Minute, 0 to 59.
     pub minute: u8,
+    /// Second, 0 to 59.
     pub second: u8,
 }
 

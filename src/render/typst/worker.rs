@@ -17,9 +17,9 @@ use super::protocol::{self, FromWorker, JobFailure, ToWorker, WireDiagnostic};
 /// A build drops all of Typst's cached results after every job: measured on the bundled
 /// data, documents share nothing worth keeping (CPU time is the same with no eviction at all),
 /// and a worker's memory stays that of the document it compiles.
-pub const BUILD_EVICT_AGE: usize = 0;
+pub(crate) const BUILD_EVICT_AGE: usize = 0;
 /// Watch keeps what the last rebuilds used, so a small edit re-lays out only what changed.
-pub const WATCH_EVICT_AGE: usize = 64;
+pub(crate) const WATCH_EVICT_AGE: usize = 64;
 /// Sessions a worker keeps ready (documents of one assessment arrive together).
 const SESSIONS: usize = 2;
 /// Stack for compiling: deeply nested content recurses deeply in layout.
@@ -27,14 +27,14 @@ const STACK: usize = 64 * 1024 * 1024;
 
 /// Runs the worker until its input ends; returns the exit code. After each job, cached
 /// results unused for `evict_age` jobs are dropped.
-pub fn main(max_memory: u64, evict_age: usize) -> u8 {
+pub(crate) fn main(max_memory: u64, evict_age: usize) -> u8 {
     limit_memory(max_memory);
     watch_parent();
     let served = std::thread::Builder::new()
         .name("typst-worker".into())
         .stack_size(STACK)
         .spawn(move || serve(evict_age))
-        .map(|h| h.join());
+        .map(std::thread::JoinHandle::join);
     match served {
         Ok(Ok(Ok(()))) => 0,
         Ok(Ok(Err(e))) => {
@@ -107,6 +107,7 @@ fn crashed(panic: &Box<dyn std::any::Any + Send>) -> JobFailure {
 /// keep its peak for the rest of the build.
 fn release_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
     // SAFETY: malloc_trim only returns free memory at the top of glibc's heaps to the system.
     unsafe {
         libc::malloc_trim(0);
@@ -122,6 +123,7 @@ fn limit_memory(bytes: u64) {
             rlim_cur: bytes as libc::rlim_t,
             rlim_max: bytes as libc::rlim_t,
         };
+        #[allow(unsafe_code)]
         // SAFETY: setrlimit reads a valid struct; a failure leaves the limit unset, and the
         // build's resident-memory check still applies.
         unsafe {
@@ -133,6 +135,9 @@ fn limit_memory(bytes: u64) {
 }
 
 /// Ends this process when the build that started it is gone, even mid-compile.
+// Both getppid calls are unsafe blocks; the second sits inside an `if` condition, where a
+// lint attribute cannot go, so the allowance covers the function.
+#[allow(unsafe_code)]
 fn watch_parent() {
     #[cfg(unix)]
     {

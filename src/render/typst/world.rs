@@ -17,7 +17,9 @@ use crate::templates::TemplateSet;
 
 /// Fonts shared by every compilation: the bundled ones plus any in template folders.
 pub struct Fonts {
+    /// Typst's index of the fonts, for looking families and styles up.
     pub book: LazyHash<FontBook>,
+    /// The fonts themselves: the book's indices point into this list.
     pub fonts: Vec<Font>,
 }
 
@@ -41,14 +43,18 @@ impl Fonts {
 
 /// What is shared across documents: library, fonts, templates, and the templates parsed.
 pub struct Shared {
+    /// Typst's standard library, built once.
     pub library: LazyHash<Library>,
+    /// The bundled fonts and those in the template folders.
     pub fonts: Fonts,
+    /// The template files in effect.
     pub templates: TemplateSet,
     /// Templates parsed once for every document: they do not change within a session.
     sources: Mutex<HashMap<FileId, Source>>,
 }
 
 impl Shared {
+    /// Everything documents share for this template set, with its fonts loaded.
     pub fn new(templates: TemplateSet) -> Shared {
         Shared {
             library: LazyHash::new(Library::default()),

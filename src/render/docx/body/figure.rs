@@ -4,7 +4,7 @@
 
 use super::table::{Cell, layout_table};
 use super::{P, Writer};
-use crate::diag::Diagnostic;
+use crate::diag::DResult;
 use crate::ir::{self, Inline};
 use crate::render::docx::raster::Picture;
 use crate::render::docx::xml::{emu, esc};
@@ -14,7 +14,7 @@ const DECORATIVE: &str = "<a:extLst><a:ext uri=\"{C183D7F6-B498-43B3-948B-1728B5
 
 impl Writer<'_> {
     /// An inline picture run, `w_pt` × `h_pt`. An empty `alt` marks it decorative.
-    pub fn picture(&mut self, pic: Picture, w_pt: f64, h_pt: f64, alt: &str) -> String {
+    pub(crate) fn picture(&mut self, pic: Picture, w_pt: f64, h_pt: f64, alt: &str) -> String {
         self.next_pic += 1;
         let n = self.next_pic;
         // Numbered from 1001, clear of the ids in a reference's headers.
@@ -48,7 +48,7 @@ impl Writer<'_> {
     }
 
     /// The identity marks in a row, `height_pt` tall each, as picture runs.
-    pub fn marks(&mut self, height_pt: f64) -> Result<String, Vec<Diagnostic>> {
+    pub(crate) fn marks(&mut self, height_pt: f64) -> DResult<String> {
         let mut out = String::new();
         for (i, mark) in self.doc.front.marks.iter().enumerate() {
             let pic = self.raster.image(&mark.path)?;
@@ -63,17 +63,12 @@ impl Writer<'_> {
     }
 
     /// The width of the text column in points.
-    pub fn column_pt(&self) -> f64 {
+    pub(crate) fn column_pt(&self) -> f64 {
         (self.geo.text_width() - self.geo.wide) as f64 / 20.0
     }
 
     /// A figure into `out`; `width_pt` is the room it may take.
-    fn figure_into(
-        &mut self,
-        f: &ir::Figure,
-        out: &mut Vec<String>,
-        width_pt: f64,
-    ) -> Result<(), Vec<Diagnostic>> {
+    fn figure_into(&mut self, f: &ir::Figure, out: &mut Vec<String>, width_pt: f64) -> DResult<()> {
         let label = self.style("FigureLabel");
         let mut caption = super::inline::text_run(&f.label, Some(label));
         caption.push_str(&super::inline::text_run(&format!(" {}", f.title), None));
@@ -125,22 +120,22 @@ impl Writer<'_> {
     }
 
     /// A figure across the text column.
-    pub fn figure(
+    pub(crate) fn figure(
         &mut self,
         f: &ir::Figure,
         out: &mut Vec<String>,
         share: f64,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let w = self.column_pt() * share;
         self.figure_into(f, out, w)
     }
 
     /// Small multiples: two figures to a row, in a table without borders.
-    pub fn figure_row(
+    pub(crate) fn figure_row(
         &mut self,
         figures: &[ir::Figure],
         out: &mut Vec<String>,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let total = self.geo.text_width();
         let half = total / 2;
         let mut rows = Vec::new();

@@ -7,7 +7,7 @@
 
 use super::table::{Cell, Look, table_xml};
 use super::{FRONT_SECTION, P, Writer};
-use crate::diag::Diagnostic;
+use crate::diag::DResult;
 use crate::render::docx::xml::twips;
 
 /// Height of the identity marks on a cover and in a band, in points.
@@ -50,7 +50,7 @@ impl Writer<'_> {
 
     /// The opening: the report's cover and inside cover, or the title band. Returns whether
     /// the front matter ends with `FRONT_SECTION` (the report).
-    pub fn front(&mut self, out: &mut Vec<String>) -> Result<bool, Vec<Diagnostic>> {
+    pub(crate) fn front(&mut self, out: &mut Vec<String>) -> DResult<bool> {
         if self.doc.front.cover {
             self.cover(out)?;
             self.inside_cover(out);
@@ -61,7 +61,7 @@ impl Writer<'_> {
         }
     }
 
-    fn cover(&mut self, out: &mut Vec<String>) -> Result<(), Vec<Diagnostic>> {
+    fn cover(&mut self, out: &mut Vec<String>) -> DResult<()> {
         let f = self.doc.front.clone();
         let marks = self.marks(COVER_MARKS_PT)?;
         if !marks.is_empty() {
@@ -152,7 +152,7 @@ impl Writer<'_> {
 
     /// The title band at the top of page 1: kicker and tag, title, one line of context, and
     /// the identity marks on a white plate beside them.
-    fn band(&mut self, out: &mut Vec<String>) -> Result<(), Vec<Diagnostic>> {
+    fn band(&mut self, out: &mut Vec<String>) -> DResult<()> {
         let f = self.doc.front.clone();
         let mut text = self.kicker();
         text.push_str(&self.text_para(P::style("Title"), &f.title));
@@ -181,7 +181,7 @@ impl Writer<'_> {
     }
 
     /// The closing: the report's back cover, or the small print at the end of the others.
-    pub fn back(&mut self, out: &mut Vec<String>) -> Result<(), Vec<Diagnostic>> {
+    pub(crate) fn back(&mut self, out: &mut Vec<String>) -> DResult<()> {
         let b = self.doc.back.clone();
         let mut who: Vec<String> = Vec::new();
         who.extend(b.publisher.clone());

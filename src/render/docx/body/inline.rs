@@ -75,16 +75,16 @@ impl Writer<'_> {
     }
 
     /// The runs of inlines.
-    pub fn inlines(&mut self, inlines: &[Inline], f: Fmt) -> String {
+    pub(crate) fn inlines(&mut self, inlines: &[Inline], f: Fmt) -> String {
         let mut out = String::new();
         for i in inlines {
             match i {
                 Inline::Text { text } => out.push_str(&self.styled_run(text, f)),
                 Inline::Emph { content } => {
-                    out.push_str(&self.inlines(content, Fmt { italic: true, ..f }))
+                    out.push_str(&self.inlines(content, Fmt { italic: true, ..f }));
                 }
                 Inline::Strong { content } => {
-                    out.push_str(&self.inlines(content, Fmt { bold: true, ..f }))
+                    out.push_str(&self.inlines(content, Fmt { bold: true, ..f }));
                 }
                 Inline::Cite { label, .. } => out.push_str(&self.styled_run(label, f)),
                 Inline::Break => out.push_str("<w:r><w:br/></w:r>"),

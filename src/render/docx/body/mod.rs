@@ -12,7 +12,7 @@ mod figure;
 mod front;
 mod ids;
 mod inline;
-pub mod numbering;
+pub(super) mod numbering;
 mod table;
 mod toc;
 
@@ -23,16 +23,16 @@ pub use ids::STYLES;
 use super::geometry::Geometry;
 use super::raster::Raster;
 use super::xml::esc;
-use crate::diag::Diagnostic;
+use crate::diag::DResult;
 use crate::ir::{Block, Document, Role, Tone};
 use crate::render::PageMap;
 
 /// Stands, inside the last paragraph properties of the report's front matter, where the
 /// package puts the section properties that end it.
-pub const FRONT_SECTION: &str = "<!--deca:front-section-->";
+pub(super) const FRONT_SECTION: &str = "<!--deca:front-section-->";
 
 /// The body and what the package needs to finish it.
-pub struct Body {
+pub(super) struct Body {
     /// Block-level content, without the final section properties.
     pub xml: String,
     /// `w:abstractNum` and `w:num` elements for the numbering part.
@@ -72,7 +72,7 @@ pub(super) struct P {
 }
 
 impl P {
-    pub fn style(style: &'static str) -> P {
+    pub(super) fn style(style: &'static str) -> P {
         P {
             style: Some(style),
             ..P::default()
@@ -120,18 +120,18 @@ pub fn bookmark_name(anchor: &str) -> String {
 
 impl<'a> Writer<'a> {
     /// Records a style id as used and returns it.
-    pub fn style(&mut self, id: &'static str) -> &'static str {
+    pub(super) fn style(&mut self, id: &'static str) -> &'static str {
         debug_assert!(STYLES.contains(&id), "style {id} is not listed in STYLES");
         self.styles.insert(id);
         id
     }
 
-    pub fn label(&self, key: &str) -> String {
+    pub(super) fn label(&self, key: &str) -> String {
         self.doc.labels.get(key).cloned().unwrap_or_default()
     }
 
     /// A paragraph with its properties and content (runs, links, bookmarks).
-    pub fn para(&mut self, p: P, content: &str) -> String {
+    pub(super) fn para(&mut self, p: P, content: &str) -> String {
         let mut ppr = String::new();
         if let Some(s) = p.style {
             let s = self.style(s);
@@ -172,13 +172,13 @@ impl<'a> Writer<'a> {
     }
 
     /// A paragraph of plain text in a style.
-    pub fn text_para(&mut self, p: P, text: &str) -> String {
+    pub(super) fn text_para(&mut self, p: P, text: &str) -> String {
         let r = inline::text_run(text, None);
         self.para(p, &r)
     }
 
     /// A bookmark around nothing, placed at the start of a paragraph's content.
-    pub fn bookmark(&mut self, anchor: &str) -> String {
+    pub(super) fn bookmark(&mut self, anchor: &str) -> String {
         let name = self
             .bookmarks
             .get(anchor)
@@ -193,12 +193,12 @@ impl<'a> Writer<'a> {
     }
 
     /// Blocks at a list level (0 outside lists).
-    pub fn blocks(
+    pub(super) fn blocks(
         &mut self,
         blocks: &[Block],
         out: &mut Vec<String>,
         level: usize,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let mut i = 0;
         while i < blocks.len() {
             // A side note reads after the block it sits beside, as in the PDF's reading order:
@@ -215,12 +215,7 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn block(
-        &mut self,
-        b: &Block,
-        out: &mut Vec<String>,
-        level: usize,
-    ) -> Result<(), Vec<Diagnostic>> {
+    fn block(&mut self, b: &Block, out: &mut Vec<String>, level: usize) -> DResult<()> {
         match b {
             Block::Heading {
                 level: l,
@@ -391,12 +386,12 @@ fn collect_anchors(blocks: &[Block], map: &mut HashMap<String, String>) {
 }
 
 /// Writes the body of a document laid out on `geo`.
-pub fn build(
+pub(super) fn build(
     doc: &Document,
     geo: Geometry,
     raster: &Raster,
     report_pages: Option<&PageMap>,
-) -> Result<Body, Vec<Diagnostic>> {
+) -> DResult<Body> {
     let mut w = Writer {
         doc,
         geo,

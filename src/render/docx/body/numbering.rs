@@ -33,7 +33,7 @@ fn levels(ordered: bool) -> String {
 
 /// The numbering part for lists in document order: (ordered, start). List `n` (from 1) is
 /// `w:numId` n.
-pub fn part(lists: &[(bool, u64)]) -> String {
+pub(crate) fn part(lists: &[(bool, u64)]) -> String {
     let mut out = String::from(super::super::xml::DECLARATION);
     out.push_str(
         "<w:numbering xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",

@@ -3,7 +3,7 @@
 //! findings side by side. Layout tables carry a description for screen readers and no header.
 
 use super::{P, Writer};
-use crate::diag::Diagnostic;
+use crate::diag::DResult;
 use crate::ir::{self, Block, Fact, KeyFigure};
 use crate::render::docx::xml::esc;
 
@@ -20,7 +20,7 @@ pub(super) struct Cell {
 }
 
 impl Cell {
-    pub fn new(width: i64, content: String) -> Cell {
+    pub(super) fn new(width: i64, content: String) -> Cell {
         Cell {
             width,
             content,
@@ -122,7 +122,7 @@ pub(super) fn layout_table(
 
 impl Writer<'_> {
     /// A data table across the full width, its header row repeating.
-    pub fn table(&mut self, t: &ir::Table, out: &mut Vec<String>) {
+    pub(crate) fn table(&mut self, t: &ir::Table, out: &mut Vec<String>) {
         let total: f64 = t.columns.iter().map(|c| c.width).sum::<f64>().max(1.0);
         let width = self.geo.text_width();
         let grid: Vec<i64> = t
@@ -167,7 +167,7 @@ impl Writer<'_> {
     }
 
     /// Label–value pairs in two columns, kept on one page.
-    pub fn facts(&mut self, items: &[Fact], out: &mut Vec<String>) {
+    pub(crate) fn facts(&mut self, items: &[Fact], out: &mut Vec<String>) {
         let width = self.geo.text_width();
         let label_w = (width / 5).max(1700);
         let grid = [label_w, width - label_w];
@@ -220,7 +220,7 @@ impl Writer<'_> {
     }
 
     /// Key figures as tiles in a row: a table whose style draws the rule above each.
-    pub fn tiles(&mut self, items: &[KeyFigure], out: &mut Vec<String>) {
+    pub(crate) fn tiles(&mut self, items: &[KeyFigure], out: &mut Vec<String>) {
         if items.is_empty() {
             return;
         }
@@ -245,12 +245,12 @@ impl Writer<'_> {
 
     /// The one-pager's body: a main column and a shaded sidebar (the table style's last
     /// column) with the key number and the facts stacked.
-    pub fn sidebar(
+    pub(crate) fn sidebar(
         &mut self,
         main: &[Block],
         side: &[Block],
         out: &mut Vec<String>,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let width = self.geo.text_width();
         let main_w = width * 64 / 100;
         let mut m = Vec::new();
@@ -303,12 +303,12 @@ impl Writer<'_> {
     }
 
     /// Blocks side by side, `count` to a row: each item is a heading and what follows it.
-    pub fn multicol(
+    pub(crate) fn multicol(
         &mut self,
         count: u8,
         blocks: &[Block],
         out: &mut Vec<String>,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> DResult<()> {
         let count = usize::from(count.max(1));
         let mut items: Vec<Vec<Block>> = Vec::new();
         for b in blocks {

@@ -47,7 +47,7 @@ pub(super) fn entries(blocks: &[Block]) -> Vec<(u8, String, String)> {
 }
 
 impl Writer<'_> {
-    pub fn toc(&mut self, out: &mut Vec<String>) {
+    pub(crate) fn toc(&mut self, out: &mut Vec<String>) {
         let title = match self.label("contents") {
             t if t.is_empty() => "Contents".to_string(),
             t => t,

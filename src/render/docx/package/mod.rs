@@ -5,18 +5,18 @@
 
 mod parts;
 mod patch;
-pub mod section;
+pub(super) mod section;
 
 use std::collections::BTreeMap;
 
-pub use parts::lang_tag;
+pub(super) use parts::lang_tag;
 use parts::rel;
 
 use super::body::{Body, FRONT_SECTION};
 use super::geometry::Geometry;
 use super::reference::{self, Reference};
 use super::{placeholders, styles};
-use crate::diag::Diagnostic;
+use crate::diag::{DResult, Diagnostic};
 use crate::ir::Document;
 
 const CT: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
@@ -136,14 +136,14 @@ fn styles_part(
 }
 
 /// Builds the final package.
-pub fn assemble(
+pub(super) fn assemble(
     doc: &Document,
     body: Body,
     r: &Reference,
     builtin: &Reference,
     geo: &Geometry,
     created: &str,
-) -> Result<Vec<u8>, Vec<Diagnostic>> {
+) -> DResult<Vec<u8>> {
     let tag = lang_tag(doc);
     let mut pkg = Package {
         parts: BTreeMap::new(),
@@ -233,7 +233,7 @@ pub fn assemble(
     {
         let path = reference::resolve(&r.main, &hf.target);
         let Some(text) = r.text(&path) else { continue };
-        let filled = fill_part(doc, &path, &text).map_err(|d| vec![d])?;
+        let filled = fill_part(doc, &path, &text)?;
         let target = path.strip_prefix("word/").unwrap_or(&path).to_string();
         rels.push(rel(&hf.id, hf.short_kind(), &target, false));
         pkg.add(
@@ -258,8 +258,8 @@ pub fn assemble(
         1,
     );
     if let Some((before, after)) = r.body_wrapper() {
-        let mut before = fill_part(doc, &r.main, &before).map_err(|d| vec![d])?;
-        let mut after = fill_part(doc, &r.main, &after).map_err(|d| vec![d])?;
+        let mut before = fill_part(doc, &r.main, &before)?;
+        let mut after = fill_part(doc, &r.main, &after)?;
         // The wrapper's pictures and links keep their targets under ids of their own.
         for (k, wr) in r.rels.iter().enumerate() {
             let used = |x: &str| {

@@ -7,10 +7,11 @@ use std::io::Write;
 use crate::ir::Document;
 use crate::render::docx::xml::{DECLARATION, esc};
 
-pub const NS_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+pub(super) const NS_REL: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 /// The language tag Word uses: `es-PE`.
-pub fn lang_tag(doc: &Document) -> String {
+pub(crate) fn lang_tag(doc: &Document) -> String {
     match &doc.region {
         Some(r) => format!("{}-{}", doc.lang, r),
         None => doc.lang.clone(),
@@ -18,7 +19,7 @@ pub fn lang_tag(doc: &Document) -> String {
 }
 
 /// A relationship element.
-pub fn rel(id: &str, kind: &str, target: &str, external: bool) -> String {
+pub(super) fn rel(id: &str, kind: &str, target: &str, external: bool) -> String {
     format!(
         "<Relationship Id=\"{}\" Type=\"{NS_REL}/{kind}\" Target=\"{}\"{}/>",
         esc(id),
@@ -32,7 +33,7 @@ pub fn rel(id: &str, kind: &str, target: &str, external: bool) -> String {
 }
 
 /// A relationships part.
-pub fn rels_part(rels: &[String]) -> String {
+pub(super) fn rels_part(rels: &[String]) -> String {
     format!(
         "{DECLARATION}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">{}</Relationships>",
         rels.concat()
@@ -41,7 +42,7 @@ pub fn rels_part(rels: &[String]) -> String {
 
 /// Core properties: title (what a reader's title bar shows), author, subject, keywords,
 /// language, fixed dates.
-pub fn core(doc: &Document, created: &str) -> String {
+pub(super) fn core(doc: &Document, created: &str) -> String {
     let m = &doc.meta;
     format!(
         concat!(
@@ -67,7 +68,7 @@ pub fn core(doc: &Document, created: &str) -> String {
 }
 
 /// Extended properties: the application, and the title shown in the title bar.
-pub fn app() -> String {
+pub(super) fn app() -> String {
     format!(
         "{DECLARATION}<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>deca {}</Application></Properties>",
         env!("CARGO_PKG_VERSION")
@@ -75,7 +76,7 @@ pub fn app() -> String {
 }
 
 /// The footnotes part: the separators Word expects, then the notes.
-pub fn footnotes(notes: &str) -> String {
+pub(super) fn footnotes(notes: &str) -> String {
     format!(
         concat!(
             "{}<w:footnotes xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">",
@@ -88,7 +89,7 @@ pub fn footnotes(notes: &str) -> String {
 }
 
 /// The content type of a media file by its extension.
-pub fn media_type(ext: &str) -> String {
+pub(super) fn media_type(ext: &str) -> String {
     match ext.to_ascii_lowercase().as_str() {
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -104,7 +105,7 @@ pub fn media_type(ext: &str) -> String {
 }
 
 /// `[Content_Types].xml`.
-pub fn content_types(
+pub(super) fn content_types(
     defaults: &BTreeMap<String, String>,
     overrides: &[(String, String)],
 ) -> String {
@@ -131,7 +132,10 @@ pub fn content_types(
 
 /// A zip with `[Content_Types].xml` first, entries in name order and a fixed date, so the same
 /// parts always give the same bytes.
-pub fn zip(types: &str, parts: &BTreeMap<String, Vec<u8>>) -> zip::result::ZipResult<Vec<u8>> {
+pub(super) fn zip(
+    types: &str,
+    parts: &BTreeMap<String, Vec<u8>>,
+) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)

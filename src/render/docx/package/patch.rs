@@ -3,7 +3,7 @@
 //! written otherwise, so what a mission made in Word or LibreOffice survives.
 
 /// Removes every `<name ...>...</name>` or `<name .../>` element.
-pub fn remove_element(xml: &str, name: &str) -> String {
+pub(super) fn remove_element(xml: &str, name: &str) -> String {
     let mut s = xml.to_string();
     let open = format!("<{name}");
     let mut from = 0;
@@ -32,7 +32,7 @@ pub fn remove_element(xml: &str, name: &str) -> String {
 
 /// Replaces the first empty `<name .../>` element, or inserts `with` before `before` (the
 /// first of them found), or at the end of the section.
-pub fn replace_element(s: &str, name: &str, with: &str, before: &[&str]) -> String {
+pub(super) fn replace_element(s: &str, name: &str, with: &str, before: &[&str]) -> String {
     let open = format!("<{name} ");
     if let Some(i) = s.find(&open) {
         let end = s[i..].find("/>").map_or(s.len(), |e| i + e + 2);
@@ -42,7 +42,7 @@ pub fn replace_element(s: &str, name: &str, with: &str, before: &[&str]) -> Stri
 }
 
 /// Inserts `with` before the first of `before` found, or before `</w:sectPr>`.
-pub fn insert_before(s: &str, with: &str, before: &[&str]) -> String {
+pub(super) fn insert_before(s: &str, with: &str, before: &[&str]) -> String {
     let at = before
         .iter()
         .chain(["</w:sectPr>"].iter())
@@ -53,7 +53,7 @@ pub fn insert_before(s: &str, with: &str, before: &[&str]) -> String {
 }
 
 /// Settings: drops what points at parts deca does not carry over, sets the theme language.
-pub fn settings(xml: &str, lang: &str) -> String {
+pub(super) fn settings(xml: &str, lang: &str) -> String {
     let mut s = xml.to_string();
     for name in [
         "w:attachedTemplate",

@@ -21,7 +21,7 @@ const AFTER_TITLE_PG: &[&str] = &[
 ];
 
 /// The sections of a document.
-pub struct Sections {
+pub(crate) struct Sections {
     /// Ends the report's cover pages (built-in reference only).
     pub front: Option<String>,
     /// The last section, at the end of the body.
@@ -60,7 +60,7 @@ fn reference_id(sect: &str, element: &str, kind: &str) -> Option<String> {
 }
 
 /// The sections for a document on a reference; `front` asks for the cover pages' own.
-pub fn compose(doc: &Document, r: &Reference, geo: &Geometry, front: bool) -> Sections {
+pub(crate) fn compose(doc: &Document, r: &Reference, geo: &Geometry, front: bool) -> Sections {
     let default = "<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1440\" w:right=\"1247\" w:bottom=\"1304\" w:left=\"1304\" w:header=\"680\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr>";
     let sect = r.section().unwrap_or_else(|| default.to_string());
     if !r.builtin {

@@ -23,7 +23,7 @@ use quick_xml::name::{Namespace, ResolveResult};
 use super::{parse_rels, rels_path, resolve};
 
 /// What was removed: a group ("external links") and where or what.
-pub type Removed = BTreeMap<&'static str, BTreeSet<String>>;
+pub(super) type Removed = BTreeMap<&'static str, BTreeSet<String>>;
 
 const W: [&[u8]; 2] = [
     b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -146,7 +146,7 @@ fn dropped_element(ns: Ns, local: &[u8]) -> Option<&'static str> {
 }
 
 /// Removes what deca never carries from `parts`, and says what went.
-pub fn sanitize(parts: &mut BTreeMap<String, Vec<u8>>) -> Removed {
+pub(super) fn sanitize(parts: &mut BTreeMap<String, Vec<u8>>) -> Removed {
     let mut removed = Removed::new();
     let mut dropped_ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut drop_parts = BTreeSet::new();
@@ -267,7 +267,7 @@ fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+        .and_then(|a| a.unescape_value().ok().map(std::borrow::Cow::into_owned))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

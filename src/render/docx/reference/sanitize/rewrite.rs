@@ -20,7 +20,7 @@ use super::{
 
 /// Returns the part without what must go, or `None` when nothing must (or it cannot be
 /// parsed, which the well-formedness check before this rules out).
-pub fn rewrite(
+pub(super) fn rewrite(
     part: &str,
     bytes: &[u8],
     ids: &BTreeSet<String>,
@@ -166,7 +166,10 @@ impl<'a> Walk<'a> {
                         && f.in_instruction
                         && self.verdicts.is_empty()
                     {
-                        let text = t.unescape().map(|s| s.into_owned()).unwrap_or_default();
+                        let text = t
+                            .unescape()
+                            .map(std::borrow::Cow::into_owned)
+                            .unwrap_or_default();
                         self.instructions[f.index].push_str(&text);
                     }
                     Some(Event::Text(t))
@@ -289,7 +292,7 @@ impl<'a> Walk<'a> {
             let ans = ns_of(&ans);
             let value = a
                 .unescape_value()
-                .map(|v| v.into_owned())
+                .map(std::borrow::Cow::into_owned)
                 .unwrap_or_default();
             if ans == Ns::R && self.ids.contains(&value) {
                 changed = true;
