@@ -49,6 +49,26 @@ fn every_planned_document_matches_the_ir_schema() {
     assert_eq!(printed, schema);
 }
 
+/// PDF/UA and screen readers rely on an unbroken heading outline; Typst's UA-1 check lets a
+/// skipped level through, so the model is held to it here, on both assessments.
+#[test]
+fn headings_start_at_level_one_and_never_skip_a_level() {
+    for dir in ["data/peru", "tests/fixtures/marenland"] {
+        for doc in planned(&root().join(dir), Paper::A4) {
+            let mut prev = 0u8;
+            for (level, text) in doc.headings() {
+                assert!(
+                    level >= 1 && level <= prev + 1,
+                    "{dir} {} ({}): heading \"{text}\" is level {level} after level {prev}",
+                    doc.name,
+                    doc.lang
+                );
+                prev = level;
+            }
+        }
+    }
+}
+
 #[test]
 fn the_model_owns_the_page_geometry() {
     for (paper, width) in [(Paper::A4, 210.0), (Paper::Letter, 215.9)] {
