@@ -17,8 +17,8 @@ use deca::render::Raster;
 use deca::render::typst::{Moment, RasterCache, Session, Typst, TypstRaster};
 use deca::templates::TemplateSet;
 
-use crate::common::*;
 use crate::fixture::{marenland_build, marenland_dir};
+use crate::support::*;
 
 /// How a kind lays out its two axes. The match has no wildcard: a new kind does not compile
 /// until this test says how it is drawn.

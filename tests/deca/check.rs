@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::*;
+use crate::support::*;
 
 #[test]
 fn peru_is_valid_with_a_one_line_summary() {

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::common::*;
+use crate::support::*;
 
 #[test]
 fn version_names_the_typst_it_embeds() {

@@ -1,7 +1,7 @@
 //! DOCX output: the package's parts and structure, parity with the PDF, a user's reference
 //! document, and LibreOffice opening every file with one-pagers on one page.
 
-use crate::common::*;
+use crate::support::*;
 
 fn part(parts: &std::collections::BTreeMap<String, Vec<u8>>, name: &str) -> String {
     String::from_utf8(

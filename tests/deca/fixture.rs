@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::*;
+use crate::support::*;
 
 /// The fixture's folder.
 pub fn marenland_dir() -> PathBuf {
@@ -21,17 +21,7 @@ pub fn marenland_build() -> &'static Path {
         let dir = shared_dir("marenland");
         copy_dir(&marenland_dir(), &dir.join("marenland"));
         let out = dir.join("out");
-        let o = run(
-            &dir,
-            &[
-                "build",
-                "marenland",
-                "--out",
-                out.to_str().unwrap(),
-                "--quiet",
-            ],
-        );
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        BuildCmd::new(&dir, "marenland").out(&out).ok();
         out
     })
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use deca::edition::{Kind, Paper};
 use serde_json::Value;
 
-use crate::common::*;
+use crate::support::*;
 
 /// Whether this run rewrites golden files instead of comparing with them.
 pub fn blessing() -> bool {

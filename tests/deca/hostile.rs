@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use crate::common::*;
+use crate::support::*;
 
 const INJECTIONS: [&str; 9] = [
     r#"#read("/etc/passwd")"#,

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::common::*;
+use crate::support::*;
 
 /// Every `.rs` file under a folder.
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

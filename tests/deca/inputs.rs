@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::common::*;
+use crate::support::*;
 
 /// Runs deca with its heap capped (so reading a device without a bound dies instead of eating
 /// the machine) and a deadline (so a blocking read fails the test instead of hanging it).

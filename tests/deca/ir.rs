@@ -7,7 +7,7 @@ use std::path::Path;
 use deca::edition::{Kind, Paper};
 use deca::ir::{Block, Document};
 
-use crate::common::*;
+use crate::support::*;
 
 /// Every document of an assessment, planned in every language on a paper.
 pub fn planned(dir: &Path, paper: Paper) -> Vec<Document> {

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::common::*;
+use crate::support::*;
 
 /// The base fixture with its second language renamed from `es` to `lang` (the Spanish text
 /// stands in for the translation), a four-digit value, and a citation of two sources.

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use deca::edition::{Kind, Paper};
 use deca::ir::{Block, Document, Inline};
 
-use crate::common::*;
+use crate::support::*;
 
 const PT_PER_MM: f64 = 72.0 / 25.4;
 

@@ -4,7 +4,7 @@
 // A test binary has no public API: `pub` in its modules only shares helpers between them.
 #![allow(unreachable_pub)]
 
-mod common;
+mod support;
 
 mod charts;
 mod check;

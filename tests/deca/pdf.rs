@@ -2,7 +2,7 @@
 //! readers accept the files, data stays literal, builds are deterministic, and failures
 //! (template errors, overflowing one-pagers) are reported and change nothing.
 
-use crate::common::*;
+use crate::support::*;
 
 #[test]
 fn every_kind_builds_and_one_page_documents_are_one_page() {

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
-use crate::common::*;
+use crate::support::*;
 
 #[test]
 fn the_manifest_lists_every_file_with_its_hash_and_sha256sums_checks() {

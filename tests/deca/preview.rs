@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::support::*;
 
 /// A child process that is stopped when the test ends, however it ends.
 struct Running(Child);

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::*;
+use crate::support::*;
 
 /// A project like a mission's: the Peru data under `data/`, the Lima letterhead, and
 /// tests/fixtures/projects/<case>/deca.toml at the top.

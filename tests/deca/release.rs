@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::*;
+use crate::support::*;
 
 /// The folder holding the `deca` under test, to put first on PATH as an install would.
 fn bin_dir() -> PathBuf {

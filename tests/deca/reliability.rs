@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::common::*;
+use crate::support::*;
 
 fn build(dir: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["build", "demo", "--out", out.to_str().unwrap()];

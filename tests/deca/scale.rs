@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::*;
+use crate::support::*;
 
 /// A folder of `n` copies of the bundled Peru assessment, `c1` … `cN`.
 fn portfolio(n: usize) -> tempfile::TempDir {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::*;
+use crate::support::*;
 
 /// Where Debian's fonts-noto-cjk puts its fonts; the tests pass it with `--font-path`.
 const CJK_FONTS: &str = "/usr/share/fonts/opentype/noto";

@@ -1,7 +1,7 @@
 //! The Spanish edition and charts: no fallbacks for Peru, Spanish labels, dates and numbers in
 //! both formats, chart alt text in the PDF structure and the DOCX.
 
-use crate::common::*;
+use crate::support::*;
 
 #[test]
 fn spanish_documents_build_without_fallback_warnings() {

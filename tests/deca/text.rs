@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::*;
+use crate::support::*;
 
 const WORD: usize = 300;
 
@@ -76,18 +76,7 @@ fn hard_text() -> tempfile::TempDir {
 
 fn build(tmp: &Path) -> std::path::PathBuf {
     let out = tmp.join("out");
-    let o = run(
-        tmp,
-        &[
-            "build",
-            "demo",
-            "--out",
-            out.to_str().unwrap(),
-            "--lang",
-            "en",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp, "demo").out(&out).lang("en").ok();
     out.join("demo/en")
 }
 

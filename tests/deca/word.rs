@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::*;
+use crate::support::*;
 
 /// Every DOCX of a build, with its manifest entry.
 pub fn docx_files(out: &Path) -> Vec<(PathBuf, serde_json::Value)> {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::*;
+use crate::support::*;
 use crate::word::{docx_files, part};
 
 /// The built-in reference with its brand colours replaced, as a mission's reference.
