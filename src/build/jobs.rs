@@ -330,7 +330,8 @@ fn document(task: &Task, shared: &Shared) -> Done {
                 bytes: rendered.bytes.len() as u64,
                 sha256: sha256_hex(&rendered.bytes),
                 standards: rendered.standards,
-                text_scale: (scale < 1.0).then_some(scale),
+                // Full size is the default the manifest leaves out.
+                text_scale: ((scale - 1.0).abs() > 1e-9).then_some(scale),
             },
         });
     }

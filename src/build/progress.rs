@@ -226,9 +226,11 @@ impl Reporter {
                 Mode::Bar | Mode::Quiet | Mode::Summary => {}
             }
         }
-        // A one-page document set smaller than its template's size is worth knowing.
+        // A one-page document set smaller than its template's size is worth knowing (grown text
+        // is not: it only fills the page).
         for a in artifacts.iter().filter(|a| a.format == "pdf") {
             if let Some(scale) = a.text_scale
+                && scale < 1.0
                 && matches!(self.mode, Mode::Lines | Mode::Bar | Mode::Summary)
             {
                 self.line(&format!(

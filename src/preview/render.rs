@@ -64,7 +64,7 @@ pub(super) struct Rendered {
     pub doc: Arc<PagedDocument>,
     /// Each page's text, from the same layout.
     pub texts: Vec<String>,
-    /// Below 1.0 when a one-page document was shrunk to fit.
+    /// Below 1.0 when a one-page document was shrunk to fit, above when grown to fill its page.
     pub scale: f64,
     pub warnings: Vec<Diagnostic>,
     /// What the DOCX is made from: the fitted IR and the report's page map.

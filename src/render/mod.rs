@@ -25,7 +25,8 @@ pub type PageMap = HashMap<String, usize>;
 pub struct Layout {
     /// How many pages the document has.
     pub pages: usize,
-    /// The text scale the document was set at (below 1.0 when shrunk to fit one page).
+    /// The text scale the document was set at (below 1.0 when shrunk to fit one page, above when grown to
+    /// fill it).
     pub scale: f64,
     /// Page of each labelled anchor (`finding-x`, `recommendation-y`).
     pub anchors: PageMap,

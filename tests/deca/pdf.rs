@@ -350,7 +350,7 @@ fn long_content_shrinks_to_fit_on_one_page() {
         let scale = a["text-scale"].as_f64().expect("the text was shrunk");
         assert!((0.82..1.0).contains(&scale), "{scale}");
     }
-    // Text at full size carries no scale.
+    // A short one-pager grows to fill its page, by 12% at most.
     let o = run(
         tmp.path(),
         &[
@@ -364,11 +364,19 @@ fn long_content_shrinks_to_fit_on_one_page() {
             "pdf",
             "--out",
             out.to_str().unwrap(),
-            "-q",
         ],
     );
     assert_eq!(o.status.code(), Some(0));
-    assert!(manifest(&out)["artifacts"][0].get("text-scale").is_none());
+    let grown = manifest(&out)["artifacts"][0]["text-scale"].as_f64();
+    assert_eq!(grown, Some(1.12), "the short one-pager fills its page");
+    assert!(
+        !stdout(&o).contains("text size") && !stderr(&o).contains("text size"),
+        "grown text is no news"
+    );
+    // Full size is the default the manifest leaves out: no document says 1.0.
+    for a in manifest(peru_build())["artifacts"].as_array().unwrap() {
+        assert_ne!(a["text-scale"].as_f64(), Some(1.0), "{a}");
+    }
 }
 
 /// Runs the PDF/UA checkers readers' tools rely on (pdfua's machine checks and outloud's

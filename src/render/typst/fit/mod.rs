@@ -1,6 +1,7 @@
 //! Fitting one-pagers and the overview to exactly one page, and measuring by how much a
 //! document that cannot fit overflows. Nothing is ever cut: text shrinks in steps down to a
-//! readable floor, and below that the author is told what to shorten.
+//! readable floor, and below that the author is told what to shorten. A short document's text
+//! grows, a few steps at most, so the page is used top to bottom instead of ending in a gap.
 //!
 //! # The marker contract
 //! Templates of one-page kinds tell deca where things are with labelled `metadata`:
@@ -16,8 +17,9 @@
 //!   row's 0-based index.
 //!
 //! # Fewer compiles
-//! A document that fits at full size costs one compile. Otherwise the measured overflow
-//! predicts the scale: content height grows roughly as `scale^α` (text shrinks and rewraps;
+//! A document whose content fills its page at full size costs one compile; one with room
+//! to spare costs one or two more, to grow. Otherwise the measured overflow predicts the
+//! scale: content height grows roughly as `scale^α` (text shrinks and rewraps;
 //! margins and fixed gaps do not), with α fitted from the measurements at hand (1.5 until a
 //! second measurement exists). Each compile narrows the range of candidate steps, so a
 //! document usually needs two compiles, and one that cannot fit needs two (full size and the
@@ -30,9 +32,14 @@ use typst::layout::{Frame, FrameItem};
 use typst::visualize::Geometry;
 use typst_layout::PagedDocument;
 
-/// Text scales deca sets one-page documents at; the last is the readable floor (about 8.6 pt
-/// body text). Steps keep the choice stable: a small edit rarely changes the scale.
-pub const SCALES: [f64; 6] = [1.0, 0.96, 0.92, 0.88, 0.85, 0.82];
+/// Text scales deca sets one-page documents at, largest first: steps above full size (`FULL`)
+/// fill a short page (at most 12% larger, so a set of one-pagers still reads as one series),
+/// and the last is the readable floor (about 8.6 pt body text). Steps keep the choice stable:
+/// a small edit rarely changes the scale.
+pub const SCALES: [f64; 9] = [1.12, 1.08, 1.04, 1.0, 0.96, 0.92, 0.88, 0.85, 0.82];
+
+/// The index of full size in `SCALES`, where fitting starts.
+const FULL: usize = 3;
 
 /// The exponent of the content-height model before two measurements exist.
 const DEFAULT_ALPHA: f64 = 1.5;
@@ -65,7 +72,7 @@ pub enum FitError<E> {
 pub struct Fitted<T> {
     /// The document as compiled at `scale`.
     pub compiled: T,
-    /// The text scale that fits: 1.0, or the largest step below it that fits.
+    /// The text scale that fits: the largest step that does.
     pub scale: f64,
     /// How many compiles finding it took.
     pub compiles: u32,
@@ -94,7 +101,7 @@ pub fn fit<T, E>(
         attempts[i] = Some(Attempt { compiled, measure });
         Ok(())
     };
-    run(0, &mut attempts).map_err(FitError::Compile)?;
+    run(FULL, &mut attempts).map_err(FitError::Compile)?;
     loop {
         // Steps are assumed monotonic: below a failing step all fail, above a fitting one all fit.
         let fits = |a: &Option<Attempt<T>>| a.as_ref().map(|a| a.measure.fits);
@@ -102,6 +109,12 @@ pub fn fit<T, E>(
             .filter(|&i| fits(&attempts[i]) == Some(false))
             .max()
             .map_or(0, |i| i + 1);
+        // Without measurements there is no telling how full a page is: never grow.
+        let lo = if unmeasured(&attempts) {
+            lo.max(FULL)
+        } else {
+            lo
+        };
         let hi = (0..SCALES.len())
             .find(|&i| fits(&attempts[i]) == Some(true))
             .unwrap_or(SCALES.len());
@@ -421,77 +434,4 @@ fn line_pitch(doc: &PagedDocument) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn attempt(scale: f64, content: f64, body: f64) -> Option<Attempt<()>> {
-        Some(Attempt {
-            compiled: (),
-            measure: Measure {
-                scale,
-                fits: content <= body,
-                body: Some(body),
-                content: Some(content),
-                line: 13.5,
-                field: None,
-                row: None,
-            },
-        })
-    }
-
-    #[test]
-    fn a_larger_overflow_starts_at_a_smaller_step() {
-        let small = next_step(
-            &[attempt(1.0, 760.0, 740.0), None, None, None, None, None],
-            1,
-            6,
-        );
-        let large = next_step(
-            &[attempt(1.0, 900.0, 740.0), None, None, None, None, None],
-            1,
-            6,
-        );
-        assert_eq!(small, Some(1));
-        assert!(large > small, "{large:?}");
-        // Far beyond the floor: the floor is compiled, to measure the overflow there.
-        let huge = next_step(
-            &[attempt(1.0, 3000.0, 740.0), None, None, None, None, None],
-            1,
-            6,
-        );
-        assert_eq!(huge, Some(5));
-    }
-
-    #[test]
-    fn two_measurements_fit_the_exponent() {
-        // Content that grows as scale² from 883 pt at full size.
-        let a = attempt(1.0, 883.0, 740.0);
-        let b = attempt(0.92, 883.0 * 0.92 * 0.92, 740.0);
-        let attempts = [a, None, b, None, None, None];
-        let (c, _) = predict(&attempts, 0.85).unwrap();
-        assert!((c - 883.0 * 0.85 * 0.85).abs() < 1.0, "{c}");
-        // 0.92 fits (712 pt ≤ 740) and 0.96 is predicted at 814 pt: settle on 0.92.
-        assert_eq!(next_step(&attempts, 1, 2), None);
-    }
-
-    #[test]
-    fn an_overflow_is_at_least_a_line_and_in_millimetres() {
-        let m = Measure {
-            scale: 0.82,
-            fits: false,
-            body: Some(700.0),
-            content: Some(700.0 + 72.0),
-            line: 12.0,
-            field: Some("rationale".into()),
-            row: None,
-        };
-        let o = m.overflow();
-        assert_eq!(o.overflow_mm.map(f64::round), Some(25.0));
-        assert_eq!(o.lines, Some(6.0));
-        let m = Measure {
-            content: Some(690.0),
-            ..m
-        };
-        assert_eq!(m.overflow().lines, Some(1.0));
-    }
-}
+mod tests;
