@@ -43,7 +43,7 @@ use manifest::Artifact;
 use pages::{Cell, Learnt};
 use progress::{Mode, Problem, Reporter};
 
-pub(crate) use prepare::standards;
+pub(crate) use prepare::{Prepared, prepare};
 pub(crate) use select::Selection;
 
 /// Runs `deca build` and returns the exit code.

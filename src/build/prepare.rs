@@ -21,7 +21,7 @@ use crate::templates::{self, TemplateSet};
 use crate::ui;
 
 /// What one assessment needs during a build.
-pub(super) struct Prepared {
+pub(crate) struct Prepared {
     pub assessment: Assessment,
     pub session: Arc<Session>,
     pub locales: BTreeMap<String, Locale>,
@@ -155,7 +155,7 @@ fn kind_digests(session: &Session) -> BTreeMap<Kind, [u8; 32]> {
 
 /// Loads, validates and prepares every assessment, finding every problem at once. Warnings go
 /// to `warnings`, to be reported once the run has started (or with the errors).
-pub(super) fn prepare(
+pub(crate) fn prepare(
     args: &BuildArgs,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Prepared>, Failure> {

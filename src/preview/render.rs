@@ -2,11 +2,10 @@
 //! compile one document into its PDF, its page images and text (from that same compile) and,
 //! on request, its DOCX.
 //!
-//! This mirrors `build`'s preparation (templates, locales, backend, reference document) because
-//! the build does not yet expose "build one document and give me its pages"; when it does,
-//! `Session::load` and `Session::document` are the two functions to replace.
+//! Loading is the build's own preparation (`build::prepare`: data, templates, locales,
+//! reference document and its paper, the documents' date, glyph coverage), so a preview shows
+//! what `deca build` would make; compiling keeps the layout to draw pages from.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,21 +15,10 @@ use typst_layout::PagedDocument;
 use crate::cli::BuildArgs;
 use crate::diag::{DResult, Diagnostic};
 use crate::edition::Kind;
-use crate::i18n::Locale;
-use crate::model::{self, Assessment};
 use crate::plan::{self, Ctx, Target};
 use crate::render::typst::{self as engine, PageMap, RasterCache, Request, Typst, TypstRaster};
-use crate::templates::{self, TemplateSet};
-use crate::ui;
 
-/// One assessment, ready to compile.
-struct Prepared {
-    assessment: Assessment,
-    session: Arc<engine::Session>,
-    created: String,
-    locales: BTreeMap<String, Locale>,
-    reference: crate::render::docx::Reference,
-}
+use crate::build::Prepared;
 
 /// Everything loaded from the data and templates at one moment.
 pub(super) struct Session {
@@ -73,117 +61,19 @@ pub(super) struct Rendered {
     at: usize,
 }
 
-/// The moment documents are dated with, and the same as a Word date.
-fn date(a: &Assessment) -> (engine::Moment, String) {
-    let d = a.date;
-    let moment = engine::Moment {
-        year: d.year(),
-        month: u8::from(d.month()),
-        day: d.day(),
-        hour: 0,
-        minute: 0,
-        second: 0,
-    };
-    let created = format!(
-        "{:04}-{:02}-{:02}T00:00:00Z",
-        d.year(),
-        u8::from(d.month()),
-        d.day()
-    );
-    (moment, created)
-}
-
 impl Session {
     /// Loads every assessment `args` names; every problem found, or the session.
     pub(super) fn load(args: &BuildArgs) -> DResult<Session> {
-        let dirs = crate::source::assessment_dirs(&args.dir)?;
-        let reference_bytes = match &args.reference_docx {
-            Some(path) => Some(
-                crate::input::read(path, None, crate::render::docx::reference::MAX_TOTAL_BYTES)
-                    .map_err(|e| vec![e.diagnostic(path, "the reference document", "")])?,
-            ),
-            None => None,
-        };
-        let mut errors = Vec::new();
         let mut warnings = Vec::new();
-        let mut prepared = Vec::new();
-        for dir in &dirs {
-            let loaded = model::load(dir, &ui::shown(dir));
-            let (errs, warns): (Vec<_>, Vec<_>) = loaded
-                .diagnostics
-                .into_iter()
-                .partition(Diagnostic::is_error);
-            warnings.extend(warns);
-            errors.extend(errs);
-            let Some(a) = loaded.assessment else { continue };
-            let set =
-                match TemplateSet::load(&templates::layers_for(dir, args.templates.as_deref())) {
-                    Ok(t) => t,
-                    Err(d) => {
-                        errors.push(d);
-                        continue;
-                    }
-                };
-            let mut locales = BTreeMap::new();
-            for lang in a.languages() {
-                match Locale::load(&set, lang) {
-                    Ok((l, w)) => {
-                        warnings.extend(w);
-                        locales.insert(lang.to_string(), l);
-                    }
-                    Err(d) => errors.push(d),
-                }
-            }
-            let (bytes, shown, builtin) = match (&reference_bytes, set.get("docx/reference.docx")) {
-                (Some(b), _) => (
-                    b.clone(),
-                    args.reference_docx
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default(),
-                    false,
-                ),
-                (None, Some(f)) => (
-                    f.bytes.to_vec(),
-                    f.origin.to_string(),
-                    f.origin == templates::Origin::BuiltIn,
-                ),
-                (None, None) => (
-                    templates::REFERENCE_DOCX.to_vec(),
-                    "(built-in)".to_string(),
-                    true,
-                ),
-            };
-            let reference = match crate::render::docx::reference::read(&bytes, &shown, builtin) {
-                Ok(r) => r,
-                Err(d) => {
-                    errors.push(d);
-                    continue;
-                }
-            };
-            let (moment, created) = date(&a);
-            let session =
-                engine::Session::new(set, a.assets.clone(), moment, crate::build::standards(args));
-            prepared.push(Prepared {
-                assessment: a,
-                session: Arc::new(session),
-                created,
-                locales,
-                reference,
-            });
-        }
-        if errors.is_empty() {
-            Ok(Session {
-                prepared,
-                args: args.clone(),
-                typst: Arc::new(Typst::in_process(Duration::from_secs(args.timeout.max(1)))),
-                pictures: Arc::new(RasterCache::new()),
-                warnings,
-            })
-        } else {
-            errors.extend(warnings);
-            Err(errors)
-        }
+        // A failure carries the warnings found before it.
+        let prepared = crate::build::prepare(args, &mut warnings).map_err(|f| f.diagnostics)?;
+        Ok(Session {
+            prepared,
+            args: args.clone(),
+            typst: Arc::new(Typst::in_process(Duration::from_secs(args.timeout.max(1)))),
+            pictures: Arc::new(RasterCache::new()),
+            warnings,
+        })
     }
 
     /// The documents, in build order per assessment and language, as far as the selection
@@ -199,7 +89,7 @@ impl Session {
                 let ctx = Ctx {
                     a: &p.assessment,
                     locale,
-                    paper: self.args.paper.unwrap_or_default(),
+                    paper: p.paper,
                 };
                 for target in plan::targets(&p.assessment) {
                     if !selection.wants(&target) {
@@ -242,7 +132,7 @@ impl Session {
         let ctx = Ctx {
             a: &p.assessment,
             locale: &p.locales[&lang],
-            paper: self.args.paper.unwrap_or_default(),
+            paper: p.paper,
         };
         let report = plan::document(
             &ctx,
@@ -279,7 +169,7 @@ impl Session {
         let ctx = Ctx {
             a: &p.assessment,
             locale: &p.locales[&lang],
-            paper: self.args.paper.unwrap_or_default(),
+            paper: p.paper,
         };
         let doc = plan::document(&ctx, &target);
         let ir = serde_json::to_vec(&doc).expect("IR serializes");

@@ -306,3 +306,47 @@ fn a_taken_port_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// The preview prepares assessments as `deca build` does: a PDF previewed with a letterhead
+/// reference takes the letterhead's paper (US Letter), as the built PDF does.
+#[test]
+fn the_preview_takes_a_letterheads_paper_like_the_build() {
+    let tmp = fixture(None);
+    let letterhead = root().join("tests/fixtures/reference/letterhead.docx");
+    let letterhead = letterhead.to_str().unwrap();
+    let (_deca, url) = preview(tmp.path(), &["demo", "--reference-docx", letterhead]);
+    let pdf_url = format!("{url}download?doc=demo/en/brief-integrity&format=pdf");
+    let started = Instant::now();
+    let previewed = loop {
+        // The first request compiles the document; until then the server may still be loading.
+        match ureq::get(&pdf_url).call() {
+            Ok(r) => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
+                break bytes;
+            }
+            Err(e) => {
+                assert!(started.elapsed() < Duration::from_secs(30), "{e}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    };
+    let out = tmp.path().join("out");
+    BuildCmd::new(tmp.path(), "demo")
+        .arg("--reference-docx")
+        .arg(letterhead)
+        .kind("brief")
+        .lang("en")
+        .format("pdf")
+        .out(&out)
+        .ok();
+    let built = std::fs::read(out.join("demo/en/brief-integrity.pdf")).unwrap();
+    // US Letter is 612 × 792 pt; A4 would be 595.28 × 841.89.
+    for (name, pdf) in [("previewed", &previewed), ("built", &built)] {
+        let text = String::from_utf8_lossy(pdf);
+        assert!(
+            text.contains("/MediaBox[0 0 612 792]"),
+            "{name} PDF is not on Letter"
+        );
+    }
+}
