@@ -496,7 +496,10 @@ fn every_case_that_passes_check_builds() {
         if !passed {
             continue;
         }
-        let build = run(tmp.path(), &["build", "demo", "--out", "out", "--quiet"]);
+        let build = BuildCmd::new(tmp.path(), "demo")
+            .arg("--out")
+            .arg("out")
+            .run();
         if build.status.code() != Some(0) {
             failures.push(format!(
                 "{}: check passed, build failed:\n{}",

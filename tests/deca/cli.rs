@@ -172,13 +172,12 @@ fn completions_print_a_registration_script_for_each_shell() {
 #[test]
 fn one_document_is_one_document() {
     let tmp = fixture(None);
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "overview", "--lang", "en", "--format", "pdf",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("overview")
+        .lang("en")
+        .format("pdf")
+        .ok();
     let err = stderr(&o);
     assert!(err.starts_with("building 1 document\n"), "{err}");
     assert!(err.contains("\nbuilt 1 document in "), "{err}");
@@ -189,13 +188,11 @@ fn one_document_is_one_document() {
 fn building_dot_inside_an_assessment_names_it_by_its_folder() {
     let tmp = fixture(None);
     let demo = tmp.path().join("demo");
-    let o = run(
-        &demo,
-        &[
-            "build", ".", "--kind", "overview", "--lang", "en", "--format", "pdf", "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(&demo, ".")
+        .kind("overview")
+        .lang("en")
+        .format("pdf")
+        .ok();
     assert!(demo.join("output/demo/en/overview.pdf").is_file());
     let manifest = std::fs::read_to_string(demo.join("output/manifest.json")).unwrap();
     assert!(manifest.contains("\"assessment\": \"demo\""), "{manifest}");

@@ -128,19 +128,10 @@ fn docx_files_are_byte_identical_across_builds() {
     let a = tmp.path().join("a");
     let b = tmp.path().join("b");
     for out in [&a, &b] {
-        let o = run(
-            tmp.path(),
-            &[
-                "build",
-                "demo",
-                "--format",
-                "docx",
-                "--out",
-                out.to_str().unwrap(),
-                "-q",
-            ],
-        );
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        BuildCmd::new(tmp.path(), "demo")
+            .format("docx")
+            .out(out)
+            .ok();
     }
     for f in files_under(&a) {
         assert!(
@@ -159,24 +150,15 @@ fn a_reference_document_restyles_and_its_letterhead_survives() {
     let tmp = fixture(None);
     let out = tmp.path().join("out");
     let reference = root().join("tests/fixtures/reference/letterhead.docx");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--format",
-            "docx",
-            "--kind",
-            "brief",
-            "--lang",
-            "en",
-            "--reference-docx",
-            reference.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .format("docx")
+        .kind("brief")
+        .lang("en")
+        .arg("--reference-docx")
+        .arg(reference.to_str().unwrap())
+        .out(&out)
+        .ok();
     let err = stderr(&o);
     assert!(
         err.contains("lacks 45 styles deca uses (`BackCover`, `BandContext`, `Bibliography`,"),
@@ -234,25 +216,14 @@ fn placeholders_split_across_runs_are_filled_and_unknown_ones_are_errors() {
     let ref_path = tmp.path().join("ref.docx");
     std::fs::write(&ref_path, reference).unwrap();
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--format",
-            "docx",
-            "--kind",
-            "overview",
-            "--lang",
-            "es",
-            "--reference-docx",
-            ref_path.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .format("docx")
+        .kind("overview")
+        .lang("es")
+        .arg("--reference-docx")
+        .arg(ref_path.to_str().unwrap())
+        .out(&out)
+        .ok();
     let parts = zip_parts(&std::fs::read(out.join("demo/es/overview.docx")).unwrap());
     let header = part(&parts, "word/header1.xml");
     // Each value goes into the run where its placeholder starts, keeping that run's formatting.
@@ -273,21 +244,14 @@ fn placeholders_split_across_runs_are_filled_and_unknown_ones_are_errors() {
         r#"<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>{{missions}}</w:t></w:r></w:p></w:ftr>"#,
     )]);
     std::fs::write(&ref_path, bad).unwrap();
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--format",
-            "docx",
-            "--kind",
-            "overview",
-            "--reference-docx",
-            ref_path.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .format("docx")
+        .kind("overview")
+        .arg("--reference-docx")
+        .arg(ref_path.to_str().unwrap())
+        .out(&out)
+        .run();
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("error: unknown placeholder `{{missions}}` in `word/footer1.xml` of the reference document"), "{}", stderr(&o));
 }

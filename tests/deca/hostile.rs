@@ -54,13 +54,12 @@ fn injected() -> tempfile::TempDir {
 #[test]
 fn markup_in_data_stays_literal_in_the_pdf_and_the_docx() {
     let tmp = injected();
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "report", "--lang", "en", "--out", "out", "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .kind("report")
+        .lang("en")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let docx = std::fs::read(tmp.path().join("out/demo/en/report.docx")).unwrap();
     // Straight quotes are set as typographic ones, in both formats: compare without them.
     let text: String = straight_quotes(
@@ -102,13 +101,12 @@ fn markup_in_data_stays_literal_in_the_pdf_and_the_docx() {
 #[test]
 fn only_http_https_and_mailto_become_links() {
     let tmp = injected();
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "report", "--lang", "en", "--out", "out", "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .kind("report")
+        .lang("en")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let parts = zip_parts(&std::fs::read(tmp.path().join("out/demo/en/report.docx")).unwrap());
     let rels = String::from_utf8(parts["word/_rels/document.xml.rels"].clone()).unwrap();
     assert!(rels.contains("Target=\"https://example.org/ok\""));
@@ -133,13 +131,14 @@ fn template_case(name: &str, body: &str) -> (tempfile::TempDir, std::process::Ou
     let dir = tmp.path().join("demo/templates/typst");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(name), body).unwrap();
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "overview", "--lang", "en", "--format", "pdf", "--out",
-            "out",
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("overview")
+        .lang("en")
+        .format("pdf")
+        .arg("--out")
+        .arg("out")
+        .run();
     (tmp, o)
 }
 
@@ -171,7 +170,11 @@ fn a_symlink_out_of_the_templates_folder_is_refused() {
     let dir = tmp.path().join("demo/templates/typst");
     std::fs::create_dir_all(&dir).unwrap();
     std::os::unix::fs::symlink(secret.path().join("secret.typ"), dir.join("overview.typ")).unwrap();
-    let o = run(tmp.path(), &["build", "demo", "--out", "out"]);
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("error: demo/templates/typst/overview.typ: access denied: `demo/templates/typst/overview.typ` resolves to "), "{err}");
@@ -198,23 +201,16 @@ fn a_runaway_template_is_stopped_by_the_time_limit() {
     )
     .unwrap();
     let started = Instant::now();
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--format",
-            "pdf",
-            "--timeout",
-            "1",
-            "--out",
-            "out",
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("overview")
+        .lang("en")
+        .format("pdf")
+        .arg("--timeout")
+        .arg("1")
+        .arg("--out")
+        .arg("out")
+        .run();
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "took {:?}",
@@ -242,13 +238,12 @@ fn scalars_that_look_like_other_things_stay_text_or_fail_clearly() {
         "    timeframe: {en: Short term, es: Corto plazo}",
         "    timeframe: {en: NO, es: 0777}",
     );
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "onepager", "--format", "docx", "--out", "out", "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .kind("onepager")
+        .format("docx")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let en = docx_paragraphs(
         &std::fs::read(tmp.path().join("out/demo/en/onepager-village-access.docx")).unwrap(),
     );
@@ -268,11 +263,12 @@ fn xml_illegal_characters_are_removed_with_a_warning() {
         "    title: {en: Payments went digital, es: Los pagos se digitalizaron}",
         "    title: {en: \"Payments\\a went\\x01 digital\\x0C\", es: \"Pagos\\0 digitales\"}",
     );
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--kind", "report", "--out", "out"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("report")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let err = stderr(&o);
     assert!(err.contains("warning: `title` of finding 2 (`payments`) in `en` contains characters documents cannot carry (U+0007, U+0001, U+000C); they are removed"), "{err}");
     assert!(err.contains("warning: `title` of finding 2 (`payments`) in `es` contains characters documents cannot carry (U+0000); they are removed"), "{err}");
@@ -351,17 +347,13 @@ fn hostile_reference_documents_are_refused_quickly() {
         let reference = tmp.path().join(format!("{name}.docx"));
         std::fs::write(&reference, &bytes).unwrap();
         let started = Instant::now();
-        let o = run(
-            tmp.path(),
-            &[
-                "build",
-                "demo",
-                "--reference-docx",
-                reference.to_str().unwrap(),
-                "--out",
-                "out",
-            ],
-        );
+        let o = BuildCmd::new(tmp.path(), "demo")
+            .loud()
+            .arg("--reference-docx")
+            .arg(reference.to_str().unwrap())
+            .arg("--out")
+            .arg("out")
+            .run();
         assert!(
             started.elapsed() < Duration::from_secs(2),
             "{name} took {:?}",
@@ -391,10 +383,11 @@ fn hostile_reference_documents_are_refused_quickly() {
 #[test]
 fn output_does_not_depend_on_the_wall_clock() {
     let tmp = fixture(None);
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--kind", "overview", "--out", "out", "-q"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .kind("overview")
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(o.status.code(), Some(0));
     let today = time::OffsetDateTime::now_utc().date();
     let stamp = format!(
@@ -437,11 +430,7 @@ fn a_killed_build_leaves_only_complete_files() {
     let tmp = peru();
     let out = tmp.path().join("out");
     // The old state: a complete build, hashes recorded.
-    let o = run(
-        tmp.path(),
-        &["build", "peru", "--out", out.to_str().unwrap(), "-q"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "peru").out(&out).ok();
     let old: std::collections::HashMap<String, String> = hashes(&out);
     // The new state differs: another title.
     edit(
@@ -450,11 +439,7 @@ fn a_killed_build_leaves_only_complete_files() {
         "title:\n  en: Peru Digital Ecosystem Country Assessment (revised)",
     );
     let reference = tmp.path().join("new");
-    let o = run(
-        tmp.path(),
-        &["build", "peru", "--out", reference.to_str().unwrap(), "-q"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "peru").out(&reference).ok();
     let new = hashes(&reference);
     for delay_ms in [30u64, 150, 400, 800, 1500, 2500] {
         let mut child = bin()
@@ -499,10 +484,7 @@ fn a_killed_build_leaves_only_complete_files() {
         }
     }
     // A run that is not killed finishes the job and cleans up.
-    let o = run(
-        tmp.path(),
-        &["build", "peru", "--out", out.to_str().unwrap(), "-q"],
-    );
+    let o = BuildCmd::new(tmp.path(), "peru").out(&out).run();
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(hashes(&out), new);
     assert!(
@@ -538,14 +520,13 @@ fn images_carry_alt_text_and_must_stay_inside_the_folder() {
         "logo:\n  path: images/logo.svg\n  alt: {en: Testland mission logo, es: Logotipo de la misión}\norganization: Testland Mission\n",
     )
     .unwrap();
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "overview", "--kind", "report", "--lang", "en", "--out",
-            "out", "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .kind("overview")
+        .kind("report")
+        .lang("en")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let doc = String::from_utf8(zip_parts(&std::fs::read(tmp.path().join("out/demo/en/overview.docx")).unwrap())["word/document.xml"].clone()).unwrap();
     assert!(
         doc.contains("descr=\"Testland mission logo\""),
@@ -598,25 +579,15 @@ fn images_carry_alt_text_and_must_stay_inside_the_folder() {
 #[test]
 fn other_pdf_standards_can_be_chosen() {
     let tmp = fixture(None);
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--format",
-            "pdf",
-            "--pdf-standard",
-            "a-2b",
-            "--out",
-            "out",
-            "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .kind("overview")
+        .lang("en")
+        .format("pdf")
+        .arg("--pdf-standard")
+        .arg("a-2b")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let raw = String::from_utf8_lossy(
         &std::fs::read(tmp.path().join("out/demo/en/overview.pdf")).unwrap(),
     )

@@ -298,24 +298,16 @@ fn hostile_letterhead() -> Vec<u8> {
 fn a_hostile_reference_document_is_sanitised_with_one_warning() {
     let tmp = fixture(None);
     std::fs::write(tmp.path().join("hostile.docx"), hostile_letterhead()).unwrap();
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--format",
-            "docx",
-            "--reference-docx",
-            "hostile.docx",
-            "--out",
-            "out",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("overview")
+        .lang("en")
+        .format("docx")
+        .arg("--reference-docx")
+        .arg("hostile.docx")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let err = stderr(&o);
     let warning = "warning: reference document hostile.docx: removed what deca never copies into documents: OLE objects (word/embeddings/oleObject1.bin, word/header1.xml); external links (`file:///etc/passwd` in word/header1.xml, `https://tracker.example/pixel.png` in word/header1.xml); fields other than page, date, property and reference fields (INCLUDETEXT in word/footer1.xml); macros (word/vbaProject.bin)\n = hint: external links, embedded objects, controls, macros, custom XML, attached templates and fields other than page, date, property and reference fields are always removed; styles, images, page setup and fields such as PAGE and NUMPAGES are kept\n";
     assert!(err.contains(warning), "{err}");
@@ -420,11 +412,14 @@ fn a_misspelt_or_misplaced_assessment_file_is_reported() {
         "{}",
         stderr(&o)
     );
-    let o = run(tmp.path(), &["build", "data", "-q", "--kind", "overview"]);
+    let o = BuildCmd::new(tmp.path(), "data").kind("overview").run();
     assert_eq!(o.status.code(), Some(0));
 
     std::fs::create_dir_all(data.join("kenya/assessment.yaml")).unwrap();
-    let o = run(tmp.path(), &["build", "data", "--out", "out2", "-q"]);
+    let o = BuildCmd::new(tmp.path(), "data")
+        .arg("--out")
+        .arg("out2")
+        .run();
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),

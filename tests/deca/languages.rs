@@ -204,7 +204,11 @@ fn check_and_build_say_the_same_about_a_language_without_labels() {
         stderr(&check),
         format!("demo/assessment.yaml:5:17: {message}\n")
     );
-    let build = run(tmp.path(), &["build", "demo", "--out", "out"]);
+    let build = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(build.status.code(), Some(1));
     let err = stderr(&build);
     assert!(

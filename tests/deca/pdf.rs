@@ -191,27 +191,15 @@ fn builds_are_byte_identical_and_independent_of_the_working_directory() {
     let tmp = fixture(None);
     let a = tmp.path().join("a");
     let b = tmp.path().join("b");
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--out", a.to_str().unwrap(), "-q"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo").out(&a).ok();
     // From another folder, with absolute paths and one job.
     let elsewhere = tempfile::tempdir().unwrap();
     let demo = tmp.path().join("demo");
-    let o = run(
-        elsewhere.path(),
-        &[
-            "build",
-            demo.to_str().unwrap(),
-            "--out",
-            b.to_str().unwrap(),
-            "-q",
-            "--jobs",
-            "1",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(elsewhere.path(), demo.to_str().unwrap())
+        .out(&b)
+        .arg("--jobs")
+        .arg("1")
+        .ok();
     let fa = files_under(&a);
     assert_eq!(fa, files_under(&b));
     assert!(fa.len() > 10);
@@ -263,11 +251,7 @@ fn source_date_epoch_sets_the_document_date() {
 fn a_broken_template_is_reported_at_its_line_and_changes_nothing() {
     let tmp = fixture(None);
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo").out(&out).ok();
     let before = snapshot(&out);
     let templates = tmp.path().join("demo/templates/typst");
     std::fs::create_dir_all(&templates).unwrap();
@@ -276,10 +260,7 @@ fn a_broken_template_is_reported_at_its_line_and_changes_nothing() {
         "#import \"common/theme.typ\": *\n\n#let x = (1, 2\n#undefined-function()\n",
     )
     .unwrap();
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo").out(&out).run();
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
@@ -296,22 +277,12 @@ fn a_one_pager_that_cannot_fit_names_the_field_to_shorten() {
     let tmp = fixture(None);
     lengthen_rationale(tmp.path(), VILLAGE_RATIONALE, 70);
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--kind",
-            "onepager",
-            "--lang",
-            "en",
-            "--format",
-            "pdf",
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .kind("onepager")
+        .lang("en")
+        .format("pdf")
+        .out(&out)
+        .run();
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
@@ -329,21 +300,12 @@ fn long_content_shrinks_to_fit_on_one_page() {
     let tmp = fixture(None);
     lengthen_rationale(tmp.path(), VILLAGE_RATIONALE, 45);
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--recommendation",
-            "village-access",
-            "--lang",
-            "en",
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .arg("--recommendation")
+        .arg("village-access")
+        .lang("en")
+        .out(&out)
+        .ok();
     let m = manifest(&out);
     for a in m["artifacts"].as_array().unwrap() {
         assert_eq!(a["pages"], 1);
@@ -351,21 +313,14 @@ fn long_content_shrinks_to_fit_on_one_page() {
         assert!((0.82..1.0).contains(&scale), "{scale}");
     }
     // A short one-pager grows to fill its page, by 12% at most.
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--recommendation",
-            "payment-rails",
-            "--lang",
-            "en",
-            "--format",
-            "pdf",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .arg("--recommendation")
+        .arg("payment-rails")
+        .lang("en")
+        .format("pdf")
+        .out(&out)
+        .run();
     assert_eq!(o.status.code(), Some(0));
     let grown = manifest(&out)["artifacts"][0]["text-scale"].as_f64();
     assert_eq!(grown, Some(1.12), "the short one-pager fills its page");

@@ -61,17 +61,11 @@ fn the_manifest_lists_every_file_with_its_hash_and_sha256sums_checks() {
 fn a_second_run_gives_identical_hashes() {
     let tmp = fixture(None);
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo").out(&out).run();
     assert_eq!(o.status.code(), Some(0));
     let first = std::fs::read_to_string(out.join("SHA256SUMS")).unwrap();
     let manifest1 = std::fs::read(out.join("manifest.json")).unwrap();
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo").out(&out).run();
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         first,
@@ -84,21 +78,12 @@ fn a_second_run_gives_identical_hashes() {
 fn a_tailored_brief_builds_only_that_brief() {
     let tmp = peru();
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "peru",
-            "--priority",
-            "integrity",
-            "--lang",
-            "es",
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "peru")
+        .arg("--priority")
+        .arg("integrity")
+        .lang("es")
+        .out(&out)
+        .ok();
     let files: Vec<String> = files_under(&out)
         .iter()
         .map(|p| p.to_string_lossy().to_string())
@@ -117,10 +102,13 @@ fn a_tailored_brief_builds_only_that_brief() {
 #[test]
 fn an_unknown_id_in_a_selection_is_a_usage_error_with_a_suggestion() {
     let tmp = fixture(None);
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--priority", "integrty", "--out", "out"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .arg("--priority")
+        .arg("integrty")
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains(
@@ -129,10 +117,12 @@ fn an_unknown_id_in_a_selection_is_a_usage_error_with_a_suggestion() {
         "{}",
         stderr(&o)
     );
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--lang", "fr", "--out", "out"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .lang("fr")
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(o.status.code(), Some(2));
     assert!(!tmp.path().join("out").exists());
 }
@@ -141,19 +131,12 @@ fn an_unknown_id_in_a_selection_is_a_usage_error_with_a_suggestion() {
 fn json_events_describe_the_run() {
     let tmp = fixture(None);
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--kind",
-            "overview",
-            "--json",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("overview")
+        .arg("--json")
+        .out(&out)
+        .ok();
     let events: Vec<serde_json::Value> = stdout(&o)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -178,7 +161,12 @@ fn json_events_describe_the_run() {
     assert_eq!(last["documents"], 4);
     // Errors carry their location.
     let tmp = fixture(Some("numbering"));
-    let o = run(tmp.path(), &["build", "demo", "--json", "--out", "out"]);
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .arg("--json")
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(o.status.code(), Some(1));
     let events: Vec<serde_json::Value> = stdout(&o)
         .lines()
@@ -194,38 +182,22 @@ fn json_events_describe_the_run() {
 fn progress_is_plain_lines_off_a_terminal_and_nothing_when_quiet() {
     let tmp = fixture(None);
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("overview")
+        .lang("en")
+        .out(&out)
+        .run();
     let err = stderr(&o);
     assert!(err.starts_with("building 2 documents\n"), "{err}");
     assert!(err.contains("built demo/en/overview.pdf\n"), "{err}");
     assert!(err.contains("built 2 documents in "), "{err}");
     assert!(!err.contains('\u{1b}'), "NO_COLOR is set: no escape codes");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .kind("overview")
+        .lang("en")
+        .out(&out)
+        .run();
     assert_eq!(stderr(&o), "");
     assert_eq!(stdout(&o), "");
 }
@@ -234,27 +206,15 @@ fn progress_is_plain_lines_off_a_terminal_and_nothing_when_quiet() {
 fn stale_files_are_removed_and_other_files_are_left_alone() {
     let tmp = fixture(None);
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo").out(&out).run();
     assert_eq!(o.status.code(), Some(0));
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--clean",
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .kind("overview")
+        .lang("en")
+        .arg("--clean")
+        .out(&out)
+        .run();
     assert_eq!(o.status.code(), Some(0));
     let files: Vec<String> = files_under(&out)
         .iter()
@@ -276,10 +236,7 @@ fn stale_files_are_removed_and_other_files_are_left_alone() {
 fn a_failed_run_leaves_the_previous_outputs_and_manifest() {
     let tmp = fixture(None);
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo").out(&out).run();
     assert_eq!(o.status.code(), Some(0));
     let before = snapshot(&out);
     edit(
@@ -287,10 +244,7 @@ fn a_failed_run_leaves_the_previous_outputs_and_manifest() {
         "    number: 2",
         "    number: 5",
     );
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--out", out.to_str().unwrap(), "-q"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo").out(&out).run();
     assert_eq!(o.status.code(), Some(1));
     let after = snapshot(&out);
     assert!(before == after);
@@ -301,12 +255,13 @@ fn every_error_of_a_run_is_reported() {
     let tmp = fixture(None);
     lengthen_rationale(tmp.path(), VILLAGE_RATIONALE, 120);
     lengthen_rationale(tmp.path(), PAYMENT_RATIONALE, 120);
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "onepager", "--lang", "en", "--out", "out",
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("onepager")
+        .lang("en")
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
@@ -347,28 +302,20 @@ fn templates_list_and_export() {
         assert!(tmp.path().join("exported").join(f).exists(), "{f}");
     }
     // Exported templates build the same documents as the built-ins.
-    let a = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "overview", "--lang", "en", "--out", "a", "-q",
-        ],
-    );
-    let b = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--templates",
-            "exported",
-            "--out",
-            "b",
-            "-q",
-        ],
-    );
+    let a = BuildCmd::new(tmp.path(), "demo")
+        .kind("overview")
+        .lang("en")
+        .arg("--out")
+        .arg("a")
+        .run();
+    let b = BuildCmd::new(tmp.path(), "demo")
+        .kind("overview")
+        .lang("en")
+        .arg("--templates")
+        .arg("exported")
+        .arg("--out")
+        .arg("b")
+        .run();
     assert_eq!(a.status.code(), Some(0));
     assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
     assert_eq!(
@@ -566,11 +513,7 @@ fn an_incremental_rebuild_equals_a_clean_build_byte_for_byte() {
     w.wait_for("rebuilt ");
     let clean_equals_watch = |name: &str| {
         let clean = tmp.path().join(name);
-        let o = run(
-            tmp.path(),
-            &["build", "demo", "--out", clean.to_str().unwrap(), "-q"],
-        );
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        BuildCmd::new(tmp.path(), "demo").out(&clean).ok();
         assert!(snapshot(&out) == snapshot(&clean), "{name} differs");
     };
     edit(
@@ -715,22 +658,14 @@ fn the_overflow_amount_grows_with_the_text() {
     let amount = |sentences: usize| -> (u32, u32, String) {
         let tmp = fixture(None);
         lengthen_rationale(tmp.path(), VILLAGE_RATIONALE, sentences);
-        let o = run(
-            tmp.path(),
-            &[
-                "build",
-                "demo",
-                "--recommendation",
-                "village-access",
-                "--lang",
-                "en",
-                "--format",
-                "pdf",
-                "--out",
-                "out",
-                "-q",
-            ],
-        );
+        let o = BuildCmd::new(tmp.path(), "demo")
+            .arg("--recommendation")
+            .arg("village-access")
+            .lang("en")
+            .format("pdf")
+            .arg("--out")
+            .arg("out")
+            .run();
         assert_eq!(o.status.code(), Some(1), "{sentences} sentences fit");
         let err = stderr(&o);
         let after = err.split("overflows by about ").nth(1).expect("an amount");
@@ -809,26 +744,17 @@ fn a_tailored_brief_with_a_warm_cache_does_not_compile_the_report() {
 #[test]
 fn emitted_sources_compile_with_the_stock_typst() {
     let tmp = fixture(None);
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--priority",
-            "integrity",
-            "--lang",
-            "en",
-            "--format",
-            "pdf",
-            "--emit",
-            "typst",
-            "emitted",
-            "--out",
-            "out",
-            "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .arg("--priority")
+        .arg("integrity")
+        .lang("en")
+        .format("pdf")
+        .arg("--emit")
+        .arg("typst")
+        .arg("emitted")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let doc = tmp.path().join("emitted/demo/en/brief-integrity");
     for f in [
         "typst/brief.typ",

@@ -150,7 +150,11 @@ fn an_unknown_profile_is_a_usage_error_with_a_suggestion() {
 #[test]
 fn a_profile_without_a_project_file_says_what_is_missing() {
     let tmp = fixture(None);
-    let o = run(tmp.path(), &["build", "demo", "--profile", "lima"]);
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .arg("--profile")
+        .arg("lima")
+        .run();
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),

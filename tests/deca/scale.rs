@@ -27,8 +27,10 @@ fn artifacts(out: &Path) -> usize {
 #[test]
 fn ten_assessments_build_with_default_flags() {
     let tmp = portfolio(10);
-    let o = run(tmp.path(), &["build", "data", "--out", "out", "-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "data")
+        .arg("--out")
+        .arg("out")
+        .ok();
     // 10 × 2 languages × 15 documents × 2 formats.
     assert_eq!(artifacts(&tmp.path().join("out")), 600);
 }
@@ -38,27 +40,28 @@ fn ten_assessments_build_with_default_flags() {
 #[test]
 fn twenty_assessments_build_with_default_flags() {
     let tmp = portfolio(20);
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "data", "--format", "pdf", "--lang", "en", "--out", "out", "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "data")
+        .format("pdf")
+        .lang("en")
+        .arg("--out")
+        .arg("out")
+        .ok();
     assert_eq!(artifacts(&tmp.path().join("out")), 20 * 15);
 }
 
 #[test]
 fn jobs_are_capped_at_the_documents_of_the_run() {
     let tmp = fixture(None);
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "overview", "--lang", "en", "--format", "pdf", "--jobs",
-            "100000", "--out", "out",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("overview")
+        .lang("en")
+        .format("pdf")
+        .arg("--jobs")
+        .arg("100000")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let cores = std::thread::available_parallelism().unwrap().get();
     assert!(
         stderr(&o).contains(&format!(
@@ -80,13 +83,14 @@ fn a_template_that_allocates_without_end_is_stopped_with_a_located_error() {
         "#let a = range(1000000000)\n#a.len()\n",
     )
     .unwrap();
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--kind", "overview", "--lang", "en", "--format", "pdf", "--out",
-            "out",
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("overview")
+        .lang("en")
+        .format("pdf")
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(

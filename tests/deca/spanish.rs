@@ -6,12 +6,14 @@ use crate::support::*;
 #[test]
 fn spanish_documents_build_without_fallback_warnings() {
     let tmp = peru();
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "peru", "--lang", "es", "--strict", "--json", "--out", "out",
-        ],
-    );
+    let o = BuildCmd::new(tmp.path(), "peru")
+        .loud()
+        .lang("es")
+        .arg("--strict")
+        .arg("--json")
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let warnings: Vec<String> = stdout(&o)
         .lines()
@@ -133,14 +135,14 @@ fn generated_alt_text_reads_the_values() {
             "descr=\"Gráfico de barras: Uso de internet por área. Ciudades 90\u{a0}%, Aldeas 50\u{a0}%, Pueblos 70\u{a0}%.\"",
         ),
     ] {
-        let o = run(
-            tmp.path(),
-            &[
-                "build", "demo", "--kind", "report", "--format", "docx", "--lang", lang, "--out",
-                "out", "-q",
-            ],
-        );
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        BuildCmd::new(tmp.path(), "demo")
+            .kind("report")
+            .format("docx")
+            .arg("--lang")
+            .arg(lang)
+            .arg("--out")
+            .arg("out")
+            .ok();
         let docx = String::from_utf8(
             zip_parts(
                 &std::fs::read(tmp.path().join(format!("out/demo/{lang}/report.docx"))).unwrap(),
@@ -179,14 +181,13 @@ fn a_new_language_can_be_added_with_a_locale_file() {
         .replace("  contents: Contents", "  contents: Yaliyomo")
         .replace("region: US", "region: KE");
     std::fs::write(locales.join("sw.yaml"), sw).unwrap();
-    let o = run(
-        tmp.path(),
-        &[
-            "build", "demo", "--lang", "sw", "--kind", "report", "--format", "docx", "--out",
-            "out", "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .lang("sw")
+        .kind("report")
+        .format("docx")
+        .arg("--out")
+        .arg("out")
+        .ok();
     let paras =
         docx_paragraphs(&std::fs::read(tmp.path().join("out/demo/sw/report.docx")).unwrap());
     assert!(
@@ -197,10 +198,11 @@ fn a_new_language_can_be_added_with_a_locale_file() {
     );
     // Without a locale file, the language is an error that says what to add.
     std::fs::remove_file(locales.join("sw.yaml")).unwrap();
-    let o = run(
-        tmp.path(),
-        &["build", "demo", "--lang", "sw", "--out", "out", "-q"],
-    );
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .lang("sw")
+        .arg("--out")
+        .arg("out")
+        .run();
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("error: no labels for language `sw`"),

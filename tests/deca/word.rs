@@ -282,25 +282,13 @@ fn document_parts_match_the_goldens() {
     let letter = tempfile::tempdir().unwrap();
     copy_dir(&root().join("data/peru"), &letter.path().join("peru"));
     let out = letter.path().join("out");
-    let o = run(
-        letter.path(),
-        &[
-            "build",
-            "peru",
-            "--format",
-            "docx",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--paper",
-            "letter",
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(letter.path(), "peru")
+        .format("docx")
+        .kind("overview")
+        .lang("en")
+        .paper("letter")
+        .out(&out)
+        .ok();
     let peru = peru_build().join("peru");
     let cases = [
         ("peru-en-report", peru.join("en/report.docx")),
@@ -392,25 +380,14 @@ fn a_content_wrapper_keeps_its_pictures() {
     let path = tmp.path().join("wrapper.docx");
     std::fs::write(&path, reference).unwrap();
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--format",
-            "docx",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--reference-docx",
-            path.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .format("docx")
+        .kind("overview")
+        .lang("en")
+        .arg("--reference-docx")
+        .arg(path.to_str().unwrap())
+        .out(&out)
+        .ok();
     let docx = out.join("demo/en/overview.docx");
     let body = part(&docx, "word/document.xml");
     let rels = part(&docx, "word/_rels/document.xml.rels");

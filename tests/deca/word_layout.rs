@@ -48,25 +48,14 @@ fn a_mission_reference_recolours_the_band_the_table_header_and_the_tag() {
     let tmp = fixture(None);
     let reference = recoloured_reference(tmp.path());
     let out = tmp.path().join("out");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--format",
-            "docx",
-            "--kind",
-            "overview",
-            "--lang",
-            "en",
-            "--reference-docx",
-            reference.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    BuildCmd::new(tmp.path(), "demo")
+        .format("docx")
+        .kind("overview")
+        .lang("en")
+        .arg("--reference-docx")
+        .arg(reference.to_str().unwrap())
+        .out(&out)
+        .ok();
     let docx = out.join("demo/en/overview.docx");
     let doc = part(&docx, "word/document.xml");
     assert!(doc.contains("<w:tblStyle w:val=\"DecaBand\"/>"));
@@ -321,20 +310,13 @@ fn a_letterhead_shows_on_pages_1_and_2_of_every_kind_and_sets_the_paper() {
     let tmp = fixture(None);
     let out = tmp.path().join("out");
     let reference = root().join("tests/fixtures/reference/letterhead-split.docx");
-    let o = run(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--lang",
-            "en",
-            "--reference-docx",
-            reference.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .lang("en")
+        .arg("--reference-docx")
+        .arg(reference.to_str().unwrap())
+        .out(&out)
+        .ok();
     // One warning lists the missing styles, Word's internal ones aside, and says how to start
     // from a complete reference.
     let err = stderr(&o);

@@ -78,6 +78,12 @@ impl BuildCmd {
         self
     }
 
+    /// Without `--quiet`: for tests that read what a build prints.
+    pub fn loud(mut self) -> BuildCmd {
+        self.args.retain(|a| a != "--quiet");
+        self
+    }
+
     pub fn out(self, out: &Path) -> BuildCmd {
         self.arg("--out").arg(out)
     }
