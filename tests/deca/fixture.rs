@@ -4,7 +4,6 @@
 //! Typst's PDF and in LibreOffice's rendering of the DOCX.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::support::*;
 
@@ -133,7 +132,7 @@ fn one_pagers_and_the_overview_are_one_page_and_two_of_them_were_shrunk() {
         assert_eq!(a["pages"], 1, "{path}");
         if path.ends_with(".pdf") {
             if have(&["pdfinfo"]) {
-                assert_eq!(pdfinfo_pages(&marenland_build().join(path)), 1, "{path}");
+                assert_eq!(pdf_pages(&marenland_build().join(path)), 1, "{path}");
             }
             one_page += 1;
         }
@@ -173,38 +172,6 @@ fn one_page_docx(shrunk: bool) -> Vec<PathBuf> {
     out
 }
 
-/// Converts DOCX files to PDF in one LibreOffice run (a start per file would take minutes) and
-/// returns the page count of each.
-fn libreoffice_pages(docx: &[PathBuf]) -> Vec<(PathBuf, usize)> {
-    let out = tempfile::tempdir().unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let o = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(out.path())
-        .args(docx)
-        .output()
-        .unwrap();
-    docx.iter()
-        .map(|d| {
-            let pdf = out
-                .path()
-                .join(d.file_stem().unwrap())
-                .with_extension("pdf");
-            assert!(
-                pdf.exists(),
-                "LibreOffice did not convert {}: {}",
-                d.display(),
-                String::from_utf8_lossy(&o.stderr)
-            );
-            (d.clone(), pdfinfo_pages(&pdf))
-        })
-        .collect()
-}
-
 #[test]
 fn one_pagers_and_the_overview_are_one_page_in_libreoffice() {
     if !have(&["soffice", "pdfinfo"]) {
@@ -212,7 +179,7 @@ fn one_pagers_and_the_overview_are_one_page_in_libreoffice() {
     }
     let docx = one_page_docx(false);
     assert_eq!(docx.len(), 11);
-    for (d, pages) in libreoffice_pages(&docx) {
+    for (d, pages) in libreoffice_page_counts(&docx) {
         assert_eq!(pages, 1, "{} is {pages} pages in LibreOffice", d.display());
     }
 }
@@ -226,7 +193,7 @@ fn shrunk_one_pagers_are_one_page_in_libreoffice() {
     }
     let docx = one_page_docx(true);
     assert_eq!(docx.len(), 2);
-    for (d, pages) in libreoffice_pages(&docx) {
+    for (d, pages) in libreoffice_page_counts(&docx) {
         assert_eq!(pages, 1, "{} is {pages} pages in LibreOffice", d.display());
     }
 }
@@ -275,16 +242,6 @@ fn the_theme_colours_and_the_svg_logo_are_used() {
         parts.keys().any(|k| k.starts_with("word/media/")),
         "the DOCX holds no picture for the logo"
     );
-}
-
-/// A PDF's page count by pdfinfo (page objects may sit in compressed object streams).
-pub fn pdfinfo_pages(pdf: &Path) -> usize {
-    let o = Command::new("pdfinfo").arg(pdf).output().unwrap();
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("pdfinfo could not read {}", pdf.display()))
 }
 
 /// Whether a content stream sets an RGB fill colour (`r g b scn` or `r g b rg`) close to `rgb`.

@@ -188,41 +188,6 @@ fn the_contents_show_the_pages_libreoffice_lays_the_report_out_on() {
     }
 }
 
-/// Page counts of DOCX files converted in one LibreOffice run.
-fn libreoffice_page_counts(docx: &[PathBuf]) -> Vec<(PathBuf, usize)> {
-    let out = tempfile::tempdir().unwrap();
-    let mut result = Vec::new();
-    // One run per folder: files of different languages share names.
-    let mut dirs: Vec<&Path> = docx.iter().map(|d| d.parent().unwrap()).collect();
-    dirs.dedup();
-    for (k, dir) in dirs.iter().enumerate() {
-        let these: Vec<&PathBuf> = docx.iter().filter(|d| d.parent() == Some(dir)).collect();
-        let to = out.path().join(k.to_string());
-        let profile = tempfile::tempdir().unwrap();
-        let o = Command::new("soffice")
-            .arg(format!(
-                "-env:UserInstallation=file://{}",
-                profile.path().display()
-            ))
-            .args(["--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(&to)
-            .args(&these)
-            .output()
-            .unwrap();
-        for d in these {
-            let pdf = to.join(d.file_stem().unwrap()).with_extension("pdf");
-            assert!(
-                pdf.exists(),
-                "LibreOffice did not convert {}: {}",
-                d.display(),
-                stderr(&o)
-            );
-            result.push((d.clone(), crate::fixture::pdfinfo_pages(&pdf)));
-        }
-    }
-    result
-}
-
 #[test]
 fn one_pagers_and_the_overview_are_one_page_on_a4_and_letter() {
     if !have(&["soffice"]) {
@@ -343,7 +308,7 @@ fn a_letterhead_shows_on_pages_1_and_2_of_every_kind_and_sets_the_paper() {
             .unwrap();
         assert!(stdout(&info).contains("612 x 792 pts"), "{}", stdout(&info));
         let pdf = libreoffice_pdf(&docx, tmp.path());
-        let pages = crate::fixture::pdfinfo_pages(&pdf);
+        let pages = pdf_pages(&pdf);
         for page in 1..=pages.min(2) {
             let o = Command::new("pdftotext")
                 .args(["-f", &page.to_string(), "-l", &page.to_string()])

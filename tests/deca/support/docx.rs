@@ -105,29 +105,57 @@ pub fn docx_paragraphs(bytes: &[u8]) -> Vec<(String, String)> {
     out
 }
 
+/// Converts DOCX files to PDF with LibreOffice; returns each PDF's path, in order. One run per
+/// folder (a start per file would take minutes, and files of different folders may share
+/// names), each in a profile of its own.
+pub fn libreoffice_pdfs(docx: &[PathBuf], out_dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<&Path> = docx.iter().map(|d| d.parent().unwrap()).collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut pdfs = vec![PathBuf::new(); docx.len()];
+    for (k, dir) in dirs.iter().enumerate() {
+        let these: Vec<usize> = (0..docx.len())
+            .filter(|&i| docx[i].parent() == Some(dir))
+            .collect();
+        let to = out_dir.join(k.to_string());
+        let profile = tempfile::tempdir().unwrap();
+        let o = Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.path().display()
+            ))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(&to)
+            .args(these.iter().map(|&i| &docx[i]))
+            .output()
+            .unwrap();
+        for i in these {
+            let pdf = to.join(docx[i].file_stem().unwrap()).with_extension("pdf");
+            assert!(
+                pdf.exists(),
+                "LibreOffice did not convert {}: {}",
+                docx[i].display(),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            pdfs[i] = pdf;
+        }
+    }
+    pdfs
+}
+
 /// Converts a DOCX to PDF with LibreOffice in its own profile; returns the PDF's path.
 pub fn libreoffice_pdf(docx: &Path, out_dir: &Path) -> PathBuf {
-    let profile = tempfile::tempdir().unwrap();
-    let o = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(out_dir)
-        .arg(docx)
-        .output()
-        .unwrap();
-    let pdf = out_dir
-        .join(docx.file_stem().unwrap())
-        .with_extension("pdf");
-    assert!(
-        pdf.exists(),
-        "LibreOffice did not convert {}: {}",
-        docx.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    pdf
+    libreoffice_pdfs(&[docx.to_path_buf()], out_dir).remove(0)
+}
+
+/// The page count of each DOCX file as LibreOffice lays it out.
+pub fn libreoffice_page_counts(docx: &[PathBuf]) -> Vec<(PathBuf, usize)> {
+    let out = tempfile::tempdir().unwrap();
+    let pdfs = libreoffice_pdfs(docx, out.path());
+    docx.iter()
+        .cloned()
+        .zip(pdfs.iter().map(|p| super::pdf_pages(p)))
+        .collect()
 }
 
 /// The text of a DOCX's body paragraphs (headings, paragraphs, lists, tables, captions) must

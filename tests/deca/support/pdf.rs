@@ -30,18 +30,14 @@ pub fn normalize(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Number of pages of a PDF.
+/// Number of pages of a PDF, as pdfinfo reads it.
 pub fn pdf_pages(pdf: &Path) -> usize {
-    let bytes = std::fs::read(pdf).unwrap();
-    // Count page objects: "/Type /Page" not followed by "s".
-    let s = String::from_utf8_lossy(&bytes);
-    let mut n = 0;
-    for (i, _) in s.match_indices("/Type /Page") {
-        if !s[i + "/Type /Page".len()..].starts_with('s') {
-            n += 1;
-        }
-    }
-    n
+    let o = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("pdfinfo could not read {}", pdf.display()))
 }
 
 /// A PDF's objects uncompressed by qpdf, to search its structure tree and annotations; `None`
