@@ -47,7 +47,10 @@ pub(crate) fn check(a: &Assessment, book: &FontBook, severity: Severity) -> Vec<
                 .files
                 .get(&field.kind)
                 .map(|f| super::yaml_location(f, &field.at))
-                .and_then(|at| first_occurrence(&at, missing[0]).or(Some(at)));
+                .and_then(|at| {
+                    super::fields::find_nth(Some(&at), missing[0].encode_utf8(&mut [0; 4]), 0)
+                        .or(Some(at))
+                });
             let lang_note = match field.text {
                 Text::Translated(_) => format!(" (`{lang}`)"),
                 Text::Plain(_) => String::new(),
@@ -153,19 +156,6 @@ fn diagnostic(
         Severity::Warning => Diagnostic::warning(format!("{what}; they print as empty boxes")),
     };
     d.at_opt(at).label("no font has this character").hint(hint)
-}
-
-/// Narrows a field's location to the first occurrence of `c` in or after it (a block scalar's
-/// span may cover only its first line), up to the next list item.
-fn first_occurrence(at: &Location, c: char) -> Option<Location> {
-    let text = &at.file.text;
-    let from = at.start;
-    let limit = text[from..]
-        .match_indices("\n  - ")
-        .next()
-        .map_or(text.len(), |(i, _)| from + i);
-    let i = text[from..limit].find(c)?;
-    Some(Location::new(&at.file, from + i, from + i + c.len_utf8()))
 }
 
 #[cfg(test)]

@@ -176,7 +176,7 @@ fn lang_suffix(t: &super::Text, lang: &str) -> String {
 
 /// Narrows a field's location to the `nth` occurrence of `needle` inside it, so an error in a
 /// long text points at the citation rather than at the start of the field.
-fn find_nth(at: Option<&Location>, needle: &str, nth: usize) -> Option<Location> {
+pub(super) fn find_nth(at: Option<&Location>, needle: &str, nth: usize) -> Option<Location> {
     let at = at?;
     let text = &at.file.text;
     let from = at.start;

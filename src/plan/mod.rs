@@ -326,6 +326,16 @@ pub fn in_report(inline: Inline) -> Inline {
     }
 }
 
+/// Appends a source's URL after a space, as a link that reads as the URL itself.
+fn push_url(content: &mut Vec<Inline>, url: &str) {
+    let url = crate::model::text::sanitize(url).into_owned();
+    content.push(Inline::text(" "));
+    content.push(Inline::Link {
+        content: vec![Inline::text(url.clone())],
+        url,
+    });
+}
+
 /// A heading block.
 pub fn heading(level: u8, text: impl Into<String>, anchor: Option<String>) -> Block {
     Block::Heading {

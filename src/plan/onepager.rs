@@ -99,12 +99,7 @@ pub(super) fn build(ctx: &Ctx, rec_id: &str) -> crate::ir::Document {
                     .label_value(&ctx.cite_label(id).replace(' ', "\u{a0}"), &work),
             ));
             if let Some(u) = &s.url {
-                let url = crate::model::text::sanitize(&u.value).into_owned();
-                content.push(Inline::text(" "));
-                content.push(Inline::Link {
-                    content: vec![Inline::text(url.clone())],
-                    url,
-                });
+                super::push_url(&mut content, &u.value);
             }
         }
         b.push(field("sources"));

@@ -367,12 +367,7 @@ pub(super) fn sources(ctx: &Ctx, only: Option<&[String]>) -> Vec<SourceEntry> {
             }
             content.push(Inline::text("."));
             if let Some(u) = &s.url {
-                let url = crate::model::text::sanitize(&u.value).into_owned();
-                content.push(Inline::text(" "));
-                content.push(Inline::Link {
-                    content: vec![Inline::text(url.clone())],
-                    url,
-                });
+                super::push_url(&mut content, &u.value);
             }
             if let Some(acc) = &s.accessed {
                 let date = ctx.locale.date(parse_date(&acc.value));
