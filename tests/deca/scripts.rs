@@ -236,6 +236,53 @@ fn build_onepager(tmp: &Path, lang: &str, format: &str) -> PathBuf {
     tmp.join(format!("out/arabic/{lang}/onepager-ring.{format}"))
 }
 
+/// Word has one complex-script font slot per run: a paragraph mixing scripts is written as
+/// runs of one script each, every one naming a font that has its glyphs.
+#[test]
+fn each_script_of_a_mixed_paragraph_gets_its_own_font_in_the_docx() {
+    if !have_cjk_fonts() {
+        return;
+    }
+    let tmp = mixed();
+    let o = deca(
+        tmp.path(),
+        &[
+            "build",
+            "demo",
+            "--out",
+            "out",
+            "--kind",
+            "report",
+            "--lang",
+            "en",
+            "--format",
+            "docx",
+            "--font-path",
+            CJK_FONTS,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let docx = std::fs::read(tmp.path().join("out/demo/en/report.docx")).unwrap();
+    let body = String::from_utf8(zip_parts(&docx)["word/document.xml"].clone()).unwrap();
+    for (sample, slot) in [
+        ("مرحبا", "w:cs=\"Noto Naskh Arabic\""),
+        ("שלום", "w:cs=\"Noto Serif Hebrew\""),
+        ("नमस्ते", "w:cs=\"Noto Serif Devanagari\""),
+        ("สวัสดี", "w:cs=\"Noto Serif Thai\""),
+        ("សួស្តី", "w:cs=\"Noto Serif Khmer\""),
+        ("数字经济", "w:eastAsia=\"Noto Sans CJK SC\""),
+    ] {
+        let at = body
+            .find(sample)
+            .unwrap_or_else(|| panic!("{sample} is not in the body"));
+        let run = &body[body[..at].rfind("<w:r>").expect("the text sits in a run")..at];
+        assert!(
+            run.contains(slot),
+            "{sample} is in a run without {slot}: {run}"
+        );
+    }
+}
+
 /// Whether a page reads from the right: its headings sit against the right margin and its
 /// list numbers stand on the right of the column.
 fn runs_right_to_left(pdf: &Path) -> bool {

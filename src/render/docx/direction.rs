@@ -68,7 +68,9 @@ pub(super) fn part(xml: &str, dir: Dir) -> String {
         let end = rest[i..]
             .find("</w:r>")
             .map_or(rest.len(), |e| i + e + "</w:r>".len());
-        out.push_str(&run(&rest[i..end], dir));
+        for piece in split_by_script(&rest[i..end]) {
+            out.push_str(&run(&piece, dir));
+        }
         rest = &rest[end..];
     }
     out.push_str(rest);
@@ -113,6 +115,45 @@ fn run_text(run: &str) -> String {
         rest = &body[close..];
     }
     text
+}
+
+/// A run whose text mixes complex scripts (Arabic and Devanagari, say) as runs of one such
+/// script each, with the same properties: Word has one complex-script font slot per run, so
+/// a mixed run would set the second script in the first one's font. Latin, digits, spaces and
+/// punctuation stay with the text before them. Other runs come back as they are.
+fn split_by_script(run: &str) -> Vec<String> {
+    let cs_font = |c: char| script_fonts(c.encode_utf8(&mut [0; 4])).0;
+    let text = run_text(run);
+    let mut fonts: Vec<&str> = text.chars().filter_map(cs_font).collect();
+    fonts.sort_unstable();
+    fonts.dedup();
+    // Only a run with one `<w:t>` is split (deca writes text that way).
+    let (Some(open), 1) = (run.find("<w:t"), run.matches("</w:t>").count()) else {
+        return vec![run.to_string()];
+    };
+    if fonts.len() < 2 {
+        return vec![run.to_string()];
+    }
+    let body = open + run[open..].find('>').expect("a `<w:t` element closes") + 1;
+    let close = run.find("</w:t>").expect("counted above");
+    let head = &run[..open];
+    let tail = &run[close..];
+    let xml_text = &run[body..close];
+    let mut pieces: Vec<String> = vec![String::new()];
+    let mut current = None;
+    for c in xml_text.chars() {
+        if let Some(f) = cs_font(c) {
+            if current.is_some_and(|cur| cur != f) {
+                pieces.push(String::new());
+            }
+            current = Some(f);
+        }
+        pieces.last_mut().expect("one piece at least").push(c);
+    }
+    pieces
+        .into_iter()
+        .map(|t| format!("{head}<w:t xml:space=\"preserve\">{t}{tail}"))
+        .collect()
 }
 
 /// The fonts a run of `text` needs: (complex-script font, East Asian font).
@@ -241,6 +282,24 @@ fn section_bidi(xml: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_mixing_complex_scripts_is_split_so_each_gets_its_font() {
+        let x = r#"<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">A &amp; مرحبا — नमस्ते!</w:t></w:r>"#;
+        assert_eq!(
+            part(x, Dir::Ltr),
+            concat!(
+                r#"<w:r><w:rPr><w:rFonts w:cs="Noto Naskh Arabic"/><w:b/></w:rPr><w:t xml:space="preserve">A &amp; مرحبا — </w:t></w:r>"#,
+                r#"<w:r><w:rPr><w:rFonts w:cs="Noto Serif Devanagari"/><w:b/></w:rPr><w:t xml:space="preserve">नमस्ते!</w:t></w:r>"#
+            )
+        );
+        // One complex script with Latin stays one run.
+        let y = r#"<w:r><w:t>A مرحبا B</w:t></w:r>"#;
+        assert_eq!(
+            part(y, Dir::Ltr),
+            r#"<w:r><w:rPr><w:rFonts w:cs="Noto Naskh Arabic"/></w:rPr><w:t>A مرحبا B</w:t></w:r>"#
+        );
+    }
 
     #[test]
     fn an_arabic_run_of_a_right_to_left_document_is_marked_and_given_a_font() {
