@@ -8,22 +8,28 @@
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Unexpected(pub &'static str);
 
+/// How far from the end of the file the trailer is looked for: it follows the cross-reference
+/// table, and only `startxref`, an offset and `%%EOF` come after it.
+const TAIL: usize = 4096;
+
 /// The PDF with `/PageMode /UseOutlines` in its catalog, when it has bookmarks and no page
 /// mode yet; unchanged otherwise.
+///
+/// Only the end of the file, one cross-reference entry and the catalog are read, so the cost
+/// does not grow with the document.
 pub(crate) fn show_outline(pdf: &[u8]) -> Result<Vec<u8>, Unexpected> {
-    let text = String::from_utf8_lossy(pdf);
+    let text = String::from_utf8_lossy(&pdf[pdf.len().saturating_sub(TAIL)..]);
     let startxref = last_startxref(&text).ok_or(Unexpected("no startxref"))?;
     let trailer_at = text.rfind("trailer").ok_or(Unexpected("no trailer"))?;
     let trailer = dict_at(&text, trailer_at).ok_or(Unexpected("no trailer dictionary"))?;
     let root = reference(trailer, "/Root").ok_or(Unexpected("no /Root"))?;
     let size = number(trailer, "/Size").ok_or(Unexpected("no /Size"))?;
-    let obj_at = text
-        .match_indices(&format!("{root} 0 obj"))
-        .map(|(i, _)| i)
-        .filter(|&i| i == 0 || matches!(text.as_bytes()[i - 1], b'\n' | b'\r' | b' '))
-        .last()
+    let obj_at = object_offset(pdf, startxref, root)
+        .filter(|&at| pdf[at..].starts_with(format!("{root} 0 obj").as_bytes()))
         .ok_or(Unexpected("no catalog object"))?;
-    let catalog = dict_at(&text, obj_at).ok_or(Unexpected("no catalog dictionary"))?;
+    let end = find(&pdf[obj_at..], b"endobj").ok_or(Unexpected("no catalog object"))?;
+    let object = String::from_utf8_lossy(&pdf[obj_at..obj_at + end]);
+    let catalog = dict_at(&object, 0).ok_or(Unexpected("no catalog dictionary"))?;
     if !catalog.contains("/Outlines") || catalog.contains("/PageMode") {
         return Ok(pdf.to_vec());
     }
@@ -49,6 +55,42 @@ pub(crate) fn show_outline(pdf: &[u8]) -> Result<Vec<u8>, Unexpected> {
         .as_bytes(),
     );
     Ok(out)
+}
+
+/// Where object `obj` starts, from the classic cross-reference table at `xref`: subsections of
+/// a `first count` line followed by 20-byte entries whose first ten digits are the offset.
+fn object_offset(pdf: &[u8], xref: usize, obj: u64) -> Option<usize> {
+    let mut at = xref + skip_line(pdf.get(xref..)?.strip_prefix(b"xref")?)? + 4;
+    loop {
+        let line_len = skip_line(pdf.get(at..)?)?;
+        let line = std::str::from_utf8(&pdf[at..at + line_len]).ok()?;
+        let mut words = line.split_whitespace();
+        let first: u64 = words.next()?.parse().ok()?;
+        let count: u64 = words.next()?.parse().ok()?;
+        at += line_len;
+        if (first..first + count).contains(&obj) {
+            let entry = at + usize::try_from(obj - first).ok()? * 20;
+            let digits = std::str::from_utf8(pdf.get(entry..entry + 10)?).ok()?;
+            return digits.parse().ok();
+        }
+        at += usize::try_from(count).ok()? * 20;
+    }
+}
+
+/// The length of the first line of `bytes` with its end of line (`\n`, `\r\n` or `\r`).
+fn skip_line(bytes: &[u8]) -> Option<usize> {
+    let end = bytes.iter().position(|&b| b == b'\n' || b == b'\r')?;
+    let eol = if bytes[end..].starts_with(b"\r\n") {
+        2
+    } else {
+        1
+    };
+    Some(end + eol)
+}
+
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The offset the last `startxref` gives.
@@ -178,6 +220,34 @@ mod tests {
         assert_eq!(show_outline(&none).unwrap(), none);
         let set = sample("<</Type/Catalog/Pages 1 0 R/Outlines 2 0 R/PageMode/UseNone>>");
         assert_eq!(show_outline(&set).unwrap(), set);
+    }
+
+    #[test]
+    fn objects_are_found_in_any_subsection_of_the_cross_references() {
+        let table = b"....xref\r\n0 2\r\n0000000000 65535 f\r\n0000000009 00000 n\r\n7 2\r\n0000000100 00000 n\r\n0000000234 00000 n\r\ntrailer\r\n";
+        assert_eq!(object_offset(table, 4, 1), Some(9));
+        assert_eq!(object_offset(table, 4, 8), Some(234));
+        assert_eq!(object_offset(table, 4, 5), None, "object 5 has no entry");
+        assert_eq!(object_offset(table, 0, 1), None, "no table at that offset");
+    }
+
+    #[test]
+    fn a_cross_reference_entry_that_misses_the_catalog_is_refused() {
+        let mut pdf = sample("<</Type/Catalog/Pages 1 0 R/Outlines 2 0 R>>");
+        // Point the catalog's entry (object 3, the last) one byte off.
+        let entry = String::from_utf8_lossy(&pdf)
+            .rfind(" 00000 n \ntrailer")
+            .unwrap()
+            - 10;
+        let offset: usize = std::str::from_utf8(&pdf[entry..entry + 10])
+            .unwrap()
+            .parse()
+            .unwrap();
+        pdf.splice(
+            entry..entry + 10,
+            format!("{:010}", offset + 1).into_bytes(),
+        );
+        assert_eq!(show_outline(&pdf), Err(Unexpected("no catalog object")));
     }
 
     #[test]
