@@ -371,7 +371,6 @@ impl Reporter {
         }
     }
 
-    /// The run ended.
     /// The run ended; `compiles` is how many times Typst compiled a document (for CI and
     /// for checking what a build did).
     pub(crate) fn finish(
