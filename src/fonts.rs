@@ -158,6 +158,35 @@ pub(crate) fn bundled() -> &'static (FontBook, Vec<Font>) {
     })
 }
 
+/// A digest of the `--font-path` fonts, for keys of what their metrics can change (page maps,
+/// fitted scales, watch's rebuild decisions): each file's path, size and modification time,
+/// since hashing their bytes (a CJK family is about 100 MB) would cost more than it saves.
+/// The bundled fonts are covered by deca's version.
+pub(crate) fn paths_digest() -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    static DIGEST: OnceLock<[u8; 32]> = OnceLock::new();
+    *DIGEST.get_or_init(|| {
+        let mut h = Sha256::new();
+        for dir in FONT_PATHS.get().map(Vec::as_slice).unwrap_or_default() {
+            let mut files = Vec::new();
+            font_files(dir, &mut files, 0);
+            for f in files {
+                h.update(f.as_os_str().as_encoded_bytes());
+                h.update([0]);
+                if let Ok(m) = std::fs::metadata(&f) {
+                    h.update(m.len().to_le_bytes());
+                    let modified = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                    h.update(modified.unwrap_or_default().as_nanos().to_le_bytes());
+                }
+            }
+        }
+        h.finalize().into()
+    })
+}
+
 /// The family names deca can set text in.
 pub(crate) fn families() -> Vec<String> {
     let mut names: Vec<String> = bundled()

@@ -119,7 +119,8 @@ fn reference_bytes(
     }
 }
 
-/// The digest of what can affect documents of each kind (see [`Prepared::digests`]).
+/// The digest of what can affect documents of each kind (see [`Prepared::digests`]), with the
+/// `--font-path` fonts.
 fn kind_digests(session: &Session) -> BTreeMap<Kind, [u8; 32]> {
     let mains: Vec<String> = Kind::ALL
         .iter()
@@ -138,6 +139,7 @@ fn kind_digests(session: &Session) -> BTreeMap<Kind, [u8; 32]> {
         hash_file(&mut common, Path::new(path), bytes);
     }
     common.update(format!("{:?}{:?}", session.moment(), session.standards()).as_bytes());
+    common.update(crate::fonts::paths_digest());
     let common = common.finalize();
     Kind::ALL
         .iter()
@@ -235,6 +237,7 @@ pub(crate) fn prepare(
             .unwrap_or_default();
         // The date documents carry changes their bytes (SOURCE_DATE_EPOCH included).
         inputs.update(format!("{paper:?}{standards:?}{created}").as_bytes());
+        inputs.update(crate::fonts::paths_digest());
         // Text no font can display, found before any PDF is made: an error where a PDF
         // standard forbids missing glyphs, else a warning (the glyphs print as boxes).
         let severity = if standards.is_empty() {
