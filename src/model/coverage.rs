@@ -19,6 +19,9 @@ use crate::diag::{Diagnostic, Location, Severity};
 /// At most this many missing characters are listed in a message.
 const LISTED: usize = 5;
 
+/// Characters below this are looked up in the font book once per check.
+const TABLE: u32 = 0x800;
+
 /// One diagnostic per text field holding characters no font in `book` can display, as errors
 /// or (when the PDF carries no standard that forbids missing glyphs) as warnings.
 pub(crate) fn check(a: &Assessment, book: &FontBook, severity: Severity) -> Vec<Diagnostic> {
@@ -31,10 +34,19 @@ pub(crate) fn check(a: &Assessment, book: &FontBook, severity: Severity) -> Vec<
         sources: Some(&a.sources),
         theme: Some(&a.theme),
     };
-    let covered = |c: char| {
+    let in_book = |c: u32| {
         (0..)
             .map_while(|i| book.info(i))
-            .any(|f| f.coverage.contains(c as u32))
+            .any(|f| f.coverage.contains(c))
+    };
+    // Nearly every character of an assessment is below U+0800 (Latin, Greek, Cyrillic,
+    // Hebrew, Arabic): those are looked up once, not once per occurrence.
+    let common: Vec<bool> = (0..TABLE).map(in_book).collect();
+    let covered = |c: char| {
+        common
+            .get(c as usize)
+            .copied()
+            .unwrap_or_else(|| in_book(c as u32))
     };
     let mut out = Vec::new();
     for field in visit::texts(parts) {
