@@ -15,11 +15,11 @@ use std::sync::{Arc, Mutex};
 
 use super::manifest::Artifact;
 use super::pages::{Cell, Learnt, MapSource, report_key};
-use super::planned::{Planned, key, plan};
+use super::planned::{Planned, fit_key, key, plan};
 use super::prepare::Prepared;
 use super::progress::{DocRef, Reporter};
 use super::publish::Staging;
-use super::{overflow, pagecache};
+use super::{fitcache, overflow, pagecache};
 use crate::diag::Diagnostic;
 use crate::edition::{Kind, OutputFormat};
 use crate::hash::sha256_hex;
@@ -159,7 +159,14 @@ fn learn_map(
         item: None,
     };
     let report = plan(p, lang, target, p.paper, Vec::new());
-    match render::typst::pdf::layout(shared.typst, &p.session, &report.doc, &report.ir_json, None) {
+    match render::typst::pdf::layout(
+        shared.typst,
+        &p.session,
+        &report.doc,
+        &report.ir_json,
+        None,
+        None,
+    ) {
         Ok((layout, _)) => {
             reporter.page_map(&cell.assessment, &cell.lang, MapSource::Compiled.name());
             let map = Arc::new(layout.anchors);
@@ -261,6 +268,12 @@ fn document(task: &Task, shared: &Shared) -> Done {
     }
     let raster = raster(shared, d.p);
     let renderers = &shared.renderers[task.assessment];
+    let fitted_key = d
+        .target
+        .kind
+        .is_one_page()
+        .then(|| fit_key(d, served.as_ref()));
+    let fit_hint = fitted_key.as_deref().and_then(fitcache::load);
     let mut layout: Option<Layout> = None;
     let mut warnings = Vec::new();
     let mut files = Vec::new();
@@ -275,6 +288,7 @@ fn document(task: &Task, shared: &Shared) -> Done {
                 &d.doc,
                 &d.ir_json,
                 served.as_ref(),
+                fit_hint,
             ) {
                 Ok((l, w)) => {
                     warnings.extend(w.into_iter().map(|x| (Some(doc_ref.clone()), x)));
@@ -293,6 +307,7 @@ fn document(task: &Task, shared: &Shared) -> Done {
             report_pages: served.as_ref(),
             layout: layout.as_ref(),
             raster: &raster,
+            fit_hint,
         };
         let rendered = match r.render(&d.doc, &cx) {
             Ok(x) => x,
@@ -355,6 +370,11 @@ fn document(task: &Task, shared: &Shared) -> Done {
         // The files staged so far are discarded with the run.
         reporter.discarded(&files.iter().map(|f| f.artifact.clone()).collect::<Vec<_>>());
         return Done::Failed(errors);
+    }
+    if let (Some(k), Some(l)) = (&fitted_key, &layout)
+        && fit_hint != Some(l.scale)
+    {
+        fitcache::store(k, l.scale);
     }
     if let (Some(root), Some(l)) = (shared.emit, &layout)
         && let Err(e) = emit(root, d, l.scale, served.as_ref())

@@ -21,8 +21,9 @@ use crate::render::PageMap;
 /// Entries kept; beyond this, the least recently written go.
 pub(crate) const MAX_ENTRIES: usize = 256;
 
-/// The cache folder, or `None` when there is none (no home folder, or turned off).
-pub(crate) fn dir() -> Option<PathBuf> {
+/// deca's cache folder, or `None` when there is none (no home folder, or turned off). Page
+/// maps are kept in its `pages/` folder, fitted scales (see `fitcache`) in `fit/`.
+pub(crate) fn root() -> Option<PathBuf> {
     let base = match std::env::var_os("DECA_CACHE_DIR") {
         Some(v) if v == "off" => return None,
         Some(v) if !v.is_empty() => PathBuf::from(v),
@@ -31,7 +32,12 @@ pub(crate) fn dir() -> Option<PathBuf> {
             _ => PathBuf::from(std::env::var_os("HOME")?).join(".cache/deca"),
         },
     };
-    Some(base.join("pages"))
+    Some(base)
+}
+
+/// The page-map folder, or `None` when there is no cache.
+fn dir() -> Option<PathBuf> {
+    Some(root()?.join("pages"))
 }
 
 /// The key of a report's page map.
@@ -70,24 +76,25 @@ pub(crate) fn store(key: &str, map: &PageMap) {
     let sorted: std::collections::BTreeMap<_, _> = map.iter().collect();
     let json = serde_json::to_vec(&sorted).expect("a page map serializes");
     if crate::atomic::write(&dir.join(format!("{key}.json")), &json).is_ok() {
-        prune(&dir);
+        prune(&dir, "json", MAX_ENTRIES);
     }
 }
 
-fn prune(dir: &std::path::Path) {
+/// Removes the least recently written `.{ext}` files in `dir` beyond the newest `max`.
+pub(crate) fn prune(dir: &std::path::Path, ext: &str, max: usize) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == ext))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    if files.len() <= MAX_ENTRIES {
+    if files.len() <= max {
         return;
     }
     files.sort();
-    for (_, path) in &files[..files.len() - MAX_ENTRIES] {
+    for (_, path) in &files[..files.len() - max] {
         let _ = std::fs::remove_file(path);
     }
 }

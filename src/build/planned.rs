@@ -99,8 +99,9 @@ fn report_refs(v: &serde_json::Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The key of a document's inputs: same key, same files.
-pub(super) fn key(d: &Planned, served: Option<&PageMap>) -> [u8; 32] {
+/// What decides a document's Typst layout: deca's version, what its kind depends on, its IR and
+/// the report pages it cites.
+fn layout_inputs(d: &Planned, served: Option<&PageMap>) -> Sha256 {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(d.p.digests[&d.target.kind]);
@@ -110,6 +111,20 @@ pub(super) fn key(d: &Planned, served: Option<&PageMap>) -> [u8; 32] {
         let sorted: BTreeMap<_, _> = m.iter().collect();
         h.update(serde_json::to_vec(&sorted).expect("a page map serializes"));
     }
+    h
+}
+
+/// The key of a one-page document's fitted scale (see `fitcache`): the same whatever formats
+/// are built, since the Word file takes the scale the Typst layout found.
+pub(super) fn fit_key(d: &Planned, served: Option<&PageMap>) -> String {
+    let mut h = layout_inputs(d, served);
+    h.update(b"fit");
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The key of a document's inputs: same key, same files.
+pub(super) fn key(d: &Planned, served: Option<&PageMap>) -> [u8; 32] {
+    let mut h = layout_inputs(d, served);
     for f in &d.formats {
         h.update(f.extension().as_bytes());
         if *f == OutputFormat::Docx {

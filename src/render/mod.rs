@@ -64,6 +64,9 @@ pub struct Context<'a> {
     pub layout: Option<&'a Layout>,
     /// Draws the charts and images a format cannot draw itself.
     pub raster: &'a dyn Raster,
+    /// For a one-page document: the scale it was fitted at before with the same inputs (the
+    /// build's fit cache). A renderer that fits tries it first; others ignore it.
+    pub fit_hint: Option<f64>,
 }
 
 /// A rendered file.

@@ -3,6 +3,7 @@
 //! commands (templates, completions, man, watch).
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::time::Duration;
 
 use crate::support::*;
@@ -737,6 +738,56 @@ fn a_tailored_brief_with_a_warm_cache_does_not_compile_the_report() {
     assert_eq!(
         std::fs::read(tmp.path().join("cold/SHA256SUMS")).unwrap(),
         std::fs::read(tmp.path().join("warm/SHA256SUMS")).unwrap()
+    );
+}
+
+/// Issue 13: one-pagers and overviews whose inputs did not change compile once, at the scale
+/// the last build found, and come out byte for byte as with no cache. Marenland's one-pagers
+/// shrink, grow and reach the floor, so every way a fit ends is cached.
+#[test]
+fn a_warm_fit_cache_compiles_each_document_once_and_changes_no_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(
+        &crate::fixture::marenland_dir(),
+        &tmp.path().join("marenland"),
+    );
+    let cache = tmp.path().join("cache");
+    let build = |out: &str, cache: &Path| -> (u64, String) {
+        let o = BuildCmd::new(tmp.path(), "marenland")
+            .format("pdf")
+            .arg("--json")
+            .arg("--out")
+            .arg(out)
+            .env("DECA_CACHE_DIR", cache.to_str().unwrap())
+            .ok();
+        let finished: serde_json::Value =
+            serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
+        let sums = std::fs::read_to_string(tmp.path().join(out).join("SHA256SUMS")).unwrap();
+        (finished["typst-compiles"].as_u64().unwrap(), sums)
+    };
+    let (cold, cold_sums) = build("cold", &cache);
+    let documents = cold_sums.lines().count() as u64;
+    assert!(
+        cold > documents,
+        "fitting took {cold} compiles for {documents} documents"
+    );
+    let (warm, warm_sums) = build("warm", &cache);
+    assert_eq!(warm, documents, "a warm cache compiles each document once");
+    assert_eq!(warm_sums, cold_sums);
+    let (_, off_sums) = build("off", Path::new("off"));
+    assert_eq!(off_sums, cold_sums, "the same files without a cache");
+    // A cached scale is kept only while it still fits: with every entry claiming the largest
+    // step, the documents that do not fit there are fitted again, to the same result.
+    let entries: Vec<_> = std::fs::read_dir(cache.join("fit")).unwrap().collect();
+    assert!(entries.len() >= 2, "{} entries", entries.len());
+    for e in entries {
+        std::fs::write(e.unwrap().path(), "1.12\n").unwrap();
+    }
+    let (hinted, hinted_sums) = build("hinted", &cache);
+    assert_eq!(hinted_sums, cold_sums);
+    assert!(
+        hinted > documents,
+        "the wrong hints cost compiles ({hinted})"
     );
 }
 

@@ -145,6 +145,7 @@ pub(super) fn execute_keeping(
         let ir: serde_json::Value = serde_json::from_slice(&job.ir)
             .map_err(|e| JobFailure::Errors(vec![error(format!("failed to read the IR ({e})"))]))?;
         let fitted = fit::fit(
+            job.fit_hint,
             |s| compile(session, &job.main, with_scale(&ir, s), &pages),
             |c| &c.doc,
         );

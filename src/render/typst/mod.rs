@@ -54,6 +54,9 @@ pub struct Request<'a> {
     pub pages: Option<&'a PageMap>,
     /// Shrink the text until the document fits one page.
     pub fit: bool,
+    /// When fitting: the scale the same document was fitted at before (from the build's
+    /// cache), tried first and kept when it still fits.
+    pub fit_hint: Option<f64>,
     /// Export a PDF with this identifier; `None` lays the document out only.
     pub pdf: Option<String>,
     /// Also render every page as SVG or PNG, from the same compile (for previews).
@@ -109,6 +112,7 @@ fn job(session: &Session, request: &Request) -> protocol::Job {
         ir: request.ir.to_vec(),
         pages,
         fit: request.fit,
+        fit_hint: request.fit_hint,
         pdf: request.pdf.clone(),
         images: request.images,
     }
@@ -425,6 +429,7 @@ mod tests {
                         ir: &ir,
                         pages: None,
                         fit: false,
+                        fit_hint: None,
                         pdf: Some("demo/en/brief-integrity".into()),
                         images: Some(format),
                         document: None,

@@ -63,6 +63,7 @@ impl Renderer for PdfRenderer {
                 ir: cx.ir_json,
                 pages: served(doc, cx.report_pages),
                 fit: doc.kind.is_one_page(),
+                fit_hint: cx.fit_hint,
                 pdf: Some(cx.ident.to_string()),
                 images: None,
                 document: Some(cx.ident.to_string()),
@@ -79,12 +80,14 @@ impl Renderer for PdfRenderer {
 
 /// The Typst layout of a document without exporting it: what a DOCX needs when no PDF is
 /// made (the fit scale, the report's page numbers), and the report's page map for others.
+/// `fit_hint` is as in [`Context::fit_hint`].
 pub(crate) fn layout(
     typst: &Typst,
     session: &Session,
     doc: &ir::Document,
     ir_json: &[u8],
     report_pages: Option<&PageMap>,
+    fit_hint: Option<f64>,
 ) -> Result<(Layout, Vec<crate::diag::Diagnostic>), Failure> {
     let out = typst.run(
         session,
@@ -93,6 +96,7 @@ pub(crate) fn layout(
             ir: ir_json,
             pages: served(doc, report_pages),
             fit: doc.kind.is_one_page(),
+            fit_hint,
             pdf: None,
             images: None,
             document: Some(format!("{}/{}", doc.lang, doc.name)),

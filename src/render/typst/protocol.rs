@@ -89,6 +89,8 @@ pub struct Job {
     pub pages: Vec<u8>,
     /// Shrink the text until the document is one page.
     pub fit: bool,
+    /// When fitting: the scale the same document was fitted at before, tried first.
+    pub fit_hint: Option<f64>,
     /// Export a PDF with this identifier; `None` lays the document out only.
     pub pdf: Option<String>,
     /// Also render every page as an image.
@@ -221,6 +223,7 @@ mod tests {
             ir: b"{}".to_vec(),
             pages: b"{}".to_vec(),
             fit: true,
+            fit_hint: Some(0.92),
             pdf: Some("x".into()),
             images: Some(ImageFormat::Png { pixel_per_pt: 2.0 }),
         };

@@ -82,6 +82,7 @@ impl TypstRaster {
                     ir: json,
                     pages: None,
                     fit: false,
+                    fit_hint: None,
                     pdf: None,
                     images: Some(ImageFormat::Png {
                         pixel_per_pt: PIXEL_PER_PT,

@@ -12,8 +12,10 @@ pub fn root() -> PathBuf {
 /// The `deca` binary under test.
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_deca"));
-    // GitHub's runner sets GITHUB_ACTIONS, which adds annotations to deca's output.
+    // GitHub's runner sets GITHUB_ACTIONS, which adds annotations to deca's output. Tests
+    // share no cache (page maps, fitted scales): one that wants one sets DECA_CACHE_DIR.
     c.env("NO_COLOR", "1")
+        .env("DECA_CACHE_DIR", "off")
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("GITHUB_ACTIONS");
     c

@@ -88,7 +88,13 @@ struct Attempt<T> {
 
 /// Compiles at predicted steps until the largest step that fits is found (or the floor is
 /// shown to overflow). `compile` sets the document at a scale; `doc` gives its layout.
+///
+/// `hint` is the scale the same document (same IR, templates, fonts and page map) was fitted
+/// at before, from the build's cache. It is compiled first, and kept at once when it fits:
+/// that the step above overflows was shown when it was found. When it does not fit, fitting
+/// goes on from that measurement as usual.
 pub fn fit<T, E>(
+    hint: Option<f64>,
     mut compile: impl FnMut(f64) -> Result<T, E>,
     doc: impl Fn(&T) -> &PagedDocument,
 ) -> Result<Fitted<T>, FitError<E>> {
@@ -101,8 +107,12 @@ pub fn fit<T, E>(
         attempts[i] = Some(Attempt { compiled, measure });
         Ok(())
     };
-    run(FULL, &mut attempts).map_err(FitError::Compile)?;
-    loop {
+    let hinted = hint.and_then(|h| SCALES.iter().position(|s| (s - h).abs() < 1e-9));
+    run(hinted.unwrap_or(FULL), &mut attempts).map_err(FitError::Compile)?;
+    let settled = hinted.is_some_and(|i| {
+        !unmeasured(&attempts) && attempts[i].as_ref().is_some_and(|a| a.measure.fits)
+    });
+    while !settled {
         // Steps are assumed monotonic: below a failing step all fail, above a fitting one all fit.
         let fits = |a: &Option<Attempt<T>>| a.as_ref().map(|a| a.measure.fits);
         let lo = (0..SCALES.len())
