@@ -48,15 +48,20 @@ fn load_in(dir: &Path, key: &str) -> Option<f64> {
         .then_some(scale)
 }
 
+/// Removes the oldest entries beyond [`MAX_ENTRIES`]. Called once per build, not per entry:
+/// listing thousands of entries for every one-pager would cost more than the cache saves.
+pub(crate) fn prune() {
+    if let Some(dir) = dir() {
+        pagecache::prune(&dir, "scale", MAX_ENTRIES);
+    }
+}
+
 fn store_in(dir: &Path, key: &str, scale: f64) {
-    if crate::atomic::write(
+    // A failed write only means the next build fits this document again.
+    let _ = crate::atomic::write(
         &dir.join(format!("{key}.scale")),
         format!("{scale}\n").as_bytes(),
-    )
-    .is_ok()
-    {
-        pagecache::prune(dir, "scale", MAX_ENTRIES);
-    }
+    );
 }
 
 #[cfg(test)]

@@ -408,6 +408,7 @@ impl Builder {
             .commit(new.clone(), inputs_hex, &scope, args.clean)
             .map_err(|d| Failure::errors(vec![d]))?;
         reporter.removed(&committed.removed);
+        fitcache::prune();
         reporter.published(&new);
         let manifest = committed.manifest;
         for (stem, key, files) in built {

@@ -104,6 +104,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pruning_keeps_the_newest_entries_of_its_kind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        for i in 0..5u64 {
+            let path = tmp.path().join(format!("{i}.scale"));
+            std::fs::write(&path, "1\n").unwrap();
+            let f = std::fs::File::options().write(true).open(&path).unwrap();
+            f.set_modified(base + std::time::Duration::from_secs(i))
+                .unwrap();
+        }
+        std::fs::write(tmp.path().join("other.json"), "{}").unwrap();
+        prune(tmp.path(), "scale", 2);
+        let mut left: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["3.scale", "4.scale", "other.json"]);
+    }
+
+    #[test]
     fn the_key_changes_with_the_report_and_its_templates() {
         let a = key(&[1; 32], b"{\"blocks\":[]}");
         assert_eq!(a.len(), 64);
