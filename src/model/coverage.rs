@@ -6,6 +6,7 @@
 //! field with characters that no font in the book covers gets one diagnostic at the first such
 //! character, naming the scripts and what to install or configure.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use typst::text::FontBook;
@@ -40,17 +41,25 @@ pub(crate) fn check(a: &Assessment, book: &FontBook, severity: Severity) -> Vec<
             .any(|f| f.coverage.contains(c))
     };
     // Nearly every character of an assessment is below U+0800 (Latin, Greek, Cyrillic,
-    // Hebrew, Arabic): those are looked up once, not once per occurrence.
-    let common: Vec<bool> = (0..TABLE).map(in_book).collect();
-    let covered = |c: char| {
-        common
-            .get(c as usize)
-            .copied()
-            .unwrap_or_else(|| in_book(c as u32))
+    // Hebrew, Arabic): each of those is looked up on its first occurrence only.
+    let known: Vec<Cell<Option<bool>>> = (0..TABLE).map(|_| Cell::new(None)).collect();
+    let covered = |c: char| match known.get(c as usize) {
+        Some(slot) => slot.get().unwrap_or_else(|| {
+            let found = in_book(c as u32);
+            slot.set(Some(found));
+            found
+        }),
+        None => in_book(c as u32),
     };
+    // Text in printable ASCII alone, most of an English assessment, needs no look-up at all
+    // when the fonts cover that range.
+    let ascii_covered = (0x21..0x7f).all(|c| covered(char::from(c)));
     let mut out = Vec::new();
     for field in visit::texts(parts) {
         for (lang, s) in field.text.variants(a.default_lang()) {
+            if ascii_covered && s.is_ascii() {
+                continue;
+            }
             let missing = missing_chars(s, &covered);
             if missing.is_empty() {
                 continue;

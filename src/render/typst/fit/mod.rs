@@ -112,7 +112,10 @@ pub fn fit<T, E>(
     let settled = hinted.is_some_and(|i| {
         !unmeasured(&attempts) && attempts[i].as_ref().is_some_and(|a| a.measure.fits)
     });
-    while !settled {
+    loop {
+        if settled {
+            break;
+        }
         // Steps are assumed monotonic: below a failing step all fail, above a fitting one all fit.
         let fits = |a: &Option<Attempt<T>>| a.as_ref().map(|a| a.measure.fits);
         let lo = (0..SCALES.len())
