@@ -2,8 +2,9 @@
 """deca's benchmark, printed in one run (bench/run.sh sets it up).
 
 1. The full Peru PDF set against the prebuilt Typst compiler (PyPI `typst`) run once per
-   document deca emits (`deca build --emit typst`), in CPU time, medians over interleaved runs;
-   the same by kind; and what compiling in worker processes costs against compiling in process.
+   document deca emits (`deca build --emit typst`, compiled with the PDF standards it names),
+   in CPU time, medians over interleaved runs; deca with warm caches (the first run warms them)
+   and with none; the same by kind; and what compiling in worker processes costs.
 2. Wall time (median, min, max) of the full build, a tailored brief with a warm page-map cache,
    and a one-finding edit under `deca watch` (save to the affected one-pager's new PDF), with
    the watch's resident memory over the edits.
@@ -28,11 +29,21 @@ import tempfile
 import threading
 import time
 
+# Compiles as the emitted compile.sh does: the document's fonts, no system fonts, and the PDF
+# standards deca claims (argv[4], comma-separated; empty for none).
 PROG = (
     "import sys, typst; "
     "typst.compile(sys.argv[1], output=sys.argv[2], root='.', "
-    "font_paths=['fonts', sys.argv[3]], ignore_system_fonts=True)"
+    "font_paths=['fonts', sys.argv[3]], ignore_system_fonts=True, "
+    "pdf_standards=[s for s in sys.argv[4].split(',') if s] or None)"
 )
+
+
+def standards_of(doc):
+    """The PDF standards the emitted compile.sh asks for, comma-separated."""
+    with open(os.path.join(doc, "compile.sh")) as f:
+        found = re.search(r"--pdf-standard (\S+)", f.read())
+    return found.group(1) if found else ""
 
 
 def descendants(pid):
@@ -135,16 +146,20 @@ def compare_with_typst(args, tmp, env):
     def typst_doc(d):
         name = os.path.basename(d)
         main = f"typst/{kind_of(name)}.typ"
-        return Run([args.python, "-c", PROG, main, "out.pdf", fonts], cwd=d).cpu
+        return Run([args.python, "-c", PROG, main, "out.pdf", fonts, standards_of(d)],
+                   cwd=d).cpu
 
     baseline = med([Run([args.python, "-c", "import typst"]).cpu for _ in range(5)])
     kinds = ["report", "brief", "onepager", "overview"]
-    deca_full, deca_in_process, deca_kind = [], [], {k: [] for k in kinds}
+    deca_full, deca_cold, deca_in_process, deca_kind = [], [], [], {k: [] for k in kinds}
     typst_kind = {k: [] for k in kinds}
     out = os.path.join(tmp, "cmp-out")
     in_process = dict(env, DECA_IN_PROCESS="1")
     for r in range(args.runs + 1):
         full = Run([args.deca, "build", peru, "--format", "pdf", "--out", out, "-q"], env=env).cpu
+        # No page-map or fit cache: what a first build, or a build with every input changed, costs.
+        cold = Run([args.deca, "build", peru, "--format", "pdf", "--out", out + "-cold", "-q"],
+                   env=dict(env, DECA_CACHE_DIR="off")).cpu
         here = Run([args.deca, "build", peru, "--format", "pdf", "--out", out + "-ip", "-q"],
                    env=in_process).cpu
         by_kind = {
@@ -158,6 +173,7 @@ def compare_with_typst(args, tmp, env):
         if r == 0:
             continue  # warm-up: file cache, page-map cache
         deca_full.append(full)
+        deca_cold.append(cold)
         deca_in_process.append(here)
         for k in kinds:
             deca_kind[k].append(by_kind[k])
@@ -168,7 +184,9 @@ def compare_with_typst(args, tmp, env):
     print(f"prebuilt Typst, once per document: {med(typst_total):.2f} s "
           f"(Python start-up of {baseline:.3f} s per document subtracted)")
     print(f"deca build --format pdf:           {med(deca_full):.2f} s "
-          f"= {med(deca_full) / med(typst_total):.2f}x")
+          f"= {med(deca_full) / med(typst_total):.2f}x (warm page-map and fit caches)")
+    print(f"  the same, DECA_CACHE_DIR=off:    {med(deca_cold):.2f} s "
+          f"= {med(deca_cold) / med(typst_total):.2f}x")
     for k in kinds:
         print(f"  {k:<9} deca {med(deca_kind[k]):.2f} s, Typst {med(typst_kind[k]):.2f} s "
               f"= {med(deca_kind[k]) / max(med(typst_kind[k]), 1e-9):.2f}x")
@@ -301,8 +319,8 @@ def instructions(args, tmp, env, docs, fonts):
     deca = callgrind_ir([args.deca, "build", peru, "--priority", "integrity", "--lang", "es",
                          "--format", "pdf", "--out", os.path.join(tmp, "cg-out"), "-q"],
                         None, env, tmp)
-    typst = callgrind_ir([args.python, "-c", PROG, "typst/brief.typ", "out.pdf", fonts],
-                         brief, None, tmp)
+    typst = callgrind_ir([args.python, "-c", PROG, "typst/brief.typ", "out.pdf", fonts,
+                          standards_of(brief)], brief, None, tmp)
     python = callgrind_ir([args.python, "-c", "import typst"], None, None, tmp)
     print("\n## 4. Instructions (callgrind), tailored brief with a warm cache")
     print(f"deca build --priority integrity --lang es --format pdf: {deca / 1e9:.2f} G; "

@@ -198,6 +198,13 @@ impl Pool {
         for dir in &self.font_paths {
             command.arg("--font-path").arg(dir);
         }
+        // Several workers already keep the cores busy with one document each; Typst's own
+        // threads within a worker would only take turns with them (measured on Peru: about 2%
+        // more CPU and 3% more wall time). A lone worker keeps them, for one document's wall
+        // time.
+        if self.size > 1 && std::env::var_os("RAYON_NUM_THREADS").is_none() {
+            command.env("RAYON_NUM_THREADS", "1");
+        }
         // The folders are passed as arguments: the variable would be read again.
         let mut child = command
             .env_remove("DECA_FONT_PATH")
