@@ -23,7 +23,8 @@
 //! margins and fixed gaps do not), with α fitted from the measurements at hand (1.5 until a
 //! second measurement exists). Each compile narrows the range of candidate steps, so a
 //! document usually needs two compiles, and one that cannot fit needs two (full size and the
-//! floor) instead of six.
+//! floor) instead of six. A document whose inputs did not change since the last build costs
+//! one: the build's cache gives the scale it was fitted at (see [`fit`]'s `hint`).
 
 use serde::{Deserialize, Serialize};
 use typst::foundations::Value;
