@@ -48,12 +48,16 @@ fn load_in(dir: &Path, key: &str) -> Option<f64> {
         .then_some(scale)
 }
 
-/// Removes the oldest entries beyond [`MAX_ENTRIES`]. Called once per build, not per entry:
-/// listing thousands of entries for every one-pager would cost more than the cache saves.
+/// Removes the oldest entries beyond [`MAX_ENTRIES`], once per process: listing a full cache
+/// takes about 10 ms, too much to repeat for every one-pager or every rebuild under
+/// `deca watch`, and one process adds only the entries of the documents it builds.
 pub(crate) fn prune() {
-    if let Some(dir) = dir() {
-        pagecache::prune(&dir, "scale", MAX_ENTRIES);
-    }
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(|| {
+        if let Some(dir) = dir() {
+            pagecache::prune(&dir, "scale", MAX_ENTRIES);
+        }
+    });
 }
 
 fn store_in(dir: &Path, key: &str, scale: f64) {
