@@ -8,7 +8,8 @@
 //! - body text runs 65–75 characters a line;
 //! - no page but a chapter's last is less than 60% full;
 //! - quotes are typographic, citations and number–unit pairs never break, and source titles
-//!   are not hyphenated.
+//!   are not hyphenated;
+//! - a source entry is never split across pages.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -555,6 +556,48 @@ fn source_titles_are_not_hyphenated() {
                     l.text
                 );
             }
+        }
+    });
+}
+
+#[test]
+fn a_source_entry_is_never_split_across_pages() {
+    // The Spanish integrity brief on Letter once left the last line of its last entry alone
+    // on page 4, above the colophon.
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    each(|d, ps, what| {
+        let mut entries = Vec::new();
+        deca::ir::visit(&d.blocks, &mut |b| {
+            if let Block::Sources { entries: e } = b {
+                entries.extend(e.iter().cloned());
+            }
+        });
+        for e in &entries {
+            let whole = squeeze(&format!("{} {}", e.cite, plain(&e.content)));
+            // The entry starts on the last page with a line that begins with its label
+            // (citations in the text come before the list).
+            let start = ps.iter().rposition(|p| {
+                p.lines
+                    .iter()
+                    .any(|l| squeeze(&l.text).starts_with(&squeeze(&e.cite)))
+            });
+            let Some(k) = start else {
+                panic!("{what}: no line starts with the source label {:?}", e.cite);
+            };
+            let page = squeeze(
+                &ps[k]
+                    .lines
+                    .iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            assert!(
+                page.contains(&whole),
+                "{what}: source {:?} does not end on p. {}, where it starts",
+                e.cite,
+                k + 1
+            );
         }
     });
 }
