@@ -215,16 +215,8 @@ fn placeholders_split_across_runs_are_filled_and_unknown_ones_are_errors() {
     )]);
     let ref_path = tmp.path().join("ref.docx");
     std::fs::write(&ref_path, reference).unwrap();
-    let out = tmp.path().join("out");
-    BuildCmd::new(tmp.path(), "demo")
-        .format("docx")
-        .kind("overview")
-        .lang("es")
-        .arg("--reference-docx")
-        .arg(ref_path.to_str().unwrap())
-        .out(&out)
-        .ok();
-    let parts = zip_parts(&std::fs::read(out.join("demo/es/overview.docx")).unwrap());
+    let docx = overview_docx_with(tmp.path(), &ref_path, "es");
+    let parts = zip_parts(&std::fs::read(docx).unwrap());
     let header = part(&parts, "word/header1.xml");
     // Each value goes into the run where its placeholder starts, keeping that run's formatting.
     assert!(
@@ -250,7 +242,7 @@ fn placeholders_split_across_runs_are_filled_and_unknown_ones_are_errors() {
         .kind("overview")
         .arg("--reference-docx")
         .arg(ref_path.to_str().unwrap())
-        .out(&out)
+        .out(&tmp.path().join("out"))
         .run();
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("error: unknown placeholder `{{missions}}` in `word/footer1.xml` of the reference document"), "{}", stderr(&o));

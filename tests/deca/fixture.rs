@@ -7,6 +7,23 @@ use std::path::{Path, PathBuf};
 
 use crate::support::*;
 
+/// The fixture's recommendation ids, in file order. The last, `national-payments-switch`,
+/// fits one A4 page only at the smallest text size, and no Letter page.
+pub const RECOMMENDATIONS: [&str; 12] = [
+    "second-cable",
+    "ring-the-outer-group",
+    "satellite-backup",
+    "power-for-towers",
+    "cheaper-data",
+    "skills-for-older-people",
+    "content-in-local-languages",
+    "agents-on-every-island",
+    "merchant-payments",
+    "remittance-costs",
+    "island-digital-centres",
+    "national-payments-switch",
+];
+
 /// The fixture's folder.
 pub fn marenland_dir() -> PathBuf {
     root().join("tests/fixtures/marenland")
@@ -58,20 +75,7 @@ fn every_kind_builds_in_both_formats() {
         "brief-resilience".to_string(),
         "brief-inclusion".to_string(),
     ];
-    for r in [
-        "second-cable",
-        "ring-the-outer-group",
-        "satellite-backup",
-        "power-for-towers",
-        "cheaper-data",
-        "skills-for-older-people",
-        "content-in-local-languages",
-        "agents-on-every-island",
-        "merchant-payments",
-        "remittance-costs",
-        "island-digital-centres",
-        "national-payments-switch",
-    ] {
+    for r in RECOMMENDATIONS {
         stems.push(format!("onepager-{r}"));
     }
     let mut expected: Vec<String> = stems

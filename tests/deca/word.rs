@@ -379,16 +379,7 @@ fn a_content_wrapper_keeps_its_pictures() {
     let tmp = fixture(None);
     let path = tmp.path().join("wrapper.docx");
     std::fs::write(&path, reference).unwrap();
-    let out = tmp.path().join("out");
-    BuildCmd::new(tmp.path(), "demo")
-        .format("docx")
-        .kind("overview")
-        .lang("en")
-        .arg("--reference-docx")
-        .arg(path.to_str().unwrap())
-        .out(&out)
-        .ok();
-    let docx = out.join("demo/en/overview.docx");
+    let docx = overview_docx_with(tmp.path(), &path, "en");
     let body = part(&docx, "word/document.xml");
     let rels = part(&docx, "word/_rels/document.xml.rels");
     // The picture's relationship is carried over under an id of deca's, with its bytes.

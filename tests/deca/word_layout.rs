@@ -47,16 +47,7 @@ fn a_mission_reference_recolours_the_band_the_table_header_and_the_tag() {
     }
     let tmp = fixture(None);
     let reference = recoloured_reference(tmp.path());
-    let out = tmp.path().join("out");
-    BuildCmd::new(tmp.path(), "demo")
-        .format("docx")
-        .kind("overview")
-        .lang("en")
-        .arg("--reference-docx")
-        .arg(reference.to_str().unwrap())
-        .out(&out)
-        .ok();
-    let docx = out.join("demo/en/overview.docx");
+    let docx = overview_docx_with(tmp.path(), &reference, "en");
     let doc = part(&docx, "word/document.xml");
     assert!(doc.contains("<w:tblStyle w:val=\"DecaBand\"/>"));
     assert!(doc.contains("<w:tblStyle w:val=\"DecaTable\"/>"));
@@ -202,22 +193,11 @@ fn one_pagers_and_the_overview_are_one_page_on_a4_and_letter() {
     let mut docx = Vec::new();
     // Marenland's `national-payments-switch` fits Letter in no PDF (its build stops with the
     // overflow error, by design of the fixture): the other eleven are built on Letter.
-    let marenland: Vec<String> = [
-        "second-cable",
-        "ring-the-outer-group",
-        "satellite-backup",
-        "power-for-towers",
-        "cheaper-data",
-        "skills-for-older-people",
-        "content-in-local-languages",
-        "agents-on-every-island",
-        "merchant-payments",
-        "remittance-costs",
-        "island-digital-centres",
-    ]
-    .iter()
-    .flat_map(|r| ["--recommendation".to_string(), r.to_string()])
-    .collect();
+    let marenland: Vec<String> = crate::fixture::RECOMMENDATIONS
+        .iter()
+        .filter(|r| **r != "national-payments-switch")
+        .flat_map(|r| ["--recommendation".to_string(), r.to_string()])
+        .collect();
     for (name, paper) in [
         ("peru", "letter"),
         ("marenland", "letter"),

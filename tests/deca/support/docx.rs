@@ -6,6 +6,21 @@ use std::process::Command;
 
 use super::*;
 
+/// The base fixture's overview in `lang` as a Word file made with the reference document at
+/// `reference`, built into `dir/out`; its path.
+pub fn overview_docx_with(dir: &Path, reference: &Path, lang: &str) -> PathBuf {
+    let out = dir.join("out");
+    BuildCmd::new(dir, "demo")
+        .format("docx")
+        .kind("overview")
+        .lang(lang)
+        .arg("--reference-docx")
+        .arg(reference)
+        .out(&out)
+        .ok();
+    out.join("demo").join(lang).join("overview.docx")
+}
+
 /// Every part of a zip, by name.
 pub fn zip_parts(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
     use std::io::Read;
