@@ -144,6 +144,8 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
     let mut files: BTreeMap<FileKind, Arc<SourceFile>> = BTreeMap::new();
     // The files whose structure is sound, in order: only they are loaded as typed data.
     let mut sound: Vec<FileKind> = Vec::new();
+    // Their parsed trees: the typed load reads these instead of parsing the text again.
+    let mut trees: BTreeMap<FileKind, source::Node> = BTreeMap::new();
 
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -209,6 +211,9 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
                 diags.extend(problems);
                 if ok {
                     sound.push(kind);
+                    if let Some(tree) = tree {
+                        trees.insert(kind, tree);
+                    }
                 }
             }
             Err(d) => diags.push(d),
@@ -244,19 +249,24 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
     let mut typed = validate::Typed::default();
     for kind in &sound {
         let file = &files[kind];
+        let tree = trees.get(kind);
         let result = match kind {
-            FileKind::Assessment => source::load_typed(file).map(|v| typed.meta = Some(v)),
-            FileKind::Priorities => source::load_typed::<raw::PrioritiesFile>(file)
+            FileKind::Assessment => {
+                source::load_typed_from(file, tree).map(|v| typed.meta = Some(v))
+            }
+            FileKind::Priorities => source::load_typed_from::<raw::PrioritiesFile>(file, tree)
                 .map(|v| typed.priorities = Some(v.priorities)),
-            FileKind::Findings => source::load_typed::<raw::FindingsFile>(file)
+            FileKind::Findings => source::load_typed_from::<raw::FindingsFile>(file, tree)
                 .map(|v| typed.findings = Some(v.findings)),
-            FileKind::Recommendations => source::load_typed::<raw::RecommendationsFile>(file)
-                .map(|v| typed.recommendations = Some(v.recommendations)),
-            FileKind::Indicators => source::load_typed::<raw::IndicatorsFile>(file)
+            FileKind::Recommendations => {
+                source::load_typed_from::<raw::RecommendationsFile>(file, tree)
+                    .map(|v| typed.recommendations = Some(v.recommendations))
+            }
+            FileKind::Indicators => source::load_typed_from::<raw::IndicatorsFile>(file, tree)
                 .map(|v| typed.indicators = Some(v.indicators)),
-            FileKind::Sources => source::load_typed::<raw::SourcesFile>(file)
+            FileKind::Sources => source::load_typed_from::<raw::SourcesFile>(file, tree)
                 .map(|v| typed.sources = Some(v.sources)),
-            FileKind::Theme => source::load_typed(file).map(|v| typed.theme = Some(v)),
+            FileKind::Theme => source::load_typed_from(file, tree).map(|v| typed.theme = Some(v)),
         };
         if let Err(d) = result {
             diags.push(d);

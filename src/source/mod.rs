@@ -4,6 +4,7 @@
 mod discover;
 mod kind;
 pub mod node;
+mod typed;
 
 pub use discover::{Discovered, assessment_dirs, discover, is_assessment_dir};
 
@@ -291,6 +292,19 @@ pub fn parse_tree(file: &Arc<SourceFile>) -> Result<Option<Node>, Diagnostic> {
     serde_saphyr::from_str_with_options::<Node>(&file.text, options(true))
         .map(Some)
         .map_err(|e| yaml_error(file, &e))
+}
+
+/// Loads a structurally valid file into its typed form from its parsed tree, without parsing
+/// the YAML again. Anything the tree reader does not take is read from the text instead
+/// (`load_typed`), so errors carry the YAML deserializer's message and location.
+pub fn load_typed_from<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    tree: Option<&Node>,
+) -> Result<T, Diagnostic> {
+    match tree.map(typed::from_node) {
+        Some(Ok(value)) => Ok(value),
+        _ => load_typed(file),
+    }
 }
 
 /// Loads a structurally valid file into its typed form. A failure here means the schema and

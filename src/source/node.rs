@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::{Location, Spanned};
 
 /// A byte range in the source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,6 +27,11 @@ pub struct Node {
     pub kind: Kind,
     /// Where it was written.
     pub span: Span,
+    /// The parser's location of the node where it is used (an alias's own place), for the
+    /// typed load (`source::typed`).
+    pub at: Location,
+    /// The parser's location where the node is defined (an alias's anchor).
+    pub defined: Location,
 }
 
 /// What a node holds.
@@ -94,6 +99,8 @@ impl<'de> Deserialize<'de> for Node {
         Ok(Node {
             kind: spanned.value,
             span,
+            at: spanned.referenced,
+            defined: spanned.defined,
         })
     }
 }
