@@ -8,6 +8,7 @@
 //! that the build can stop. A [`Builder`] remembers what it built, so `deca watch` rebuilds
 //! only the documents whose inputs changed and keeps Typst's workers warm between rebuilds.
 
+mod checked;
 pub(crate) mod fitcache;
 mod jobs;
 pub(crate) mod keep;

@@ -35,6 +35,30 @@ pub(crate) fn root() -> Option<PathBuf> {
     Some(base)
 }
 
+/// What identifies this deca in cache keys: its version, and the size and modification time
+/// of its executable, so a rebuilt deca (whose checks or layout may differ under the same
+/// version number) never reads an entry another build of deca wrote.
+pub(crate) fn identity() -> &'static [u8] {
+    static IDENTITY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        let mut id = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
+        id.push(0);
+        if let Some(m) = std::env::current_exe()
+            .ok()
+            .and_then(|exe| std::fs::metadata(exe).ok())
+        {
+            id.extend(m.len().to_le_bytes());
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            id.extend(modified.as_nanos().to_le_bytes());
+        }
+        id
+    })
+}
+
 /// The page-map folder, or `None` when there is no cache.
 fn dir() -> Option<PathBuf> {
     Some(root()?.join("pages"))
@@ -43,7 +67,7 @@ fn dir() -> Option<PathBuf> {
 /// The key of a report's page map.
 pub(crate) fn key(report_digest: &[u8; 32], report_ir: &[u8]) -> String {
     let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(identity());
     h.update([0]);
     h.update(report_digest);
     h.update(report_ir);
@@ -56,7 +80,7 @@ pub(crate) fn key(report_digest: &[u8; 32], report_ir: &[u8]) -> String {
 pub(crate) fn inputs_key(inputs: &[u8; 32], lang: &str) -> String {
     let mut h = Sha256::new();
     h.update(b"inputs");
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(identity());
     h.update([0]);
     h.update(inputs);
     h.update(lang.as_bytes());

@@ -99,11 +99,11 @@ fn report_refs(v: &serde_json::Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// What decides a document's Typst layout: deca's version, what its kind depends on, its IR and
+/// What decides a document's Typst layout: which deca (`pagecache::identity`), what its kind depends on, its IR and
 /// the report pages it cites.
 fn layout_inputs(d: &Planned, served: Option<&PageMap>) -> Sha256 {
     let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(super::pagecache::identity());
     h.update(d.p.digests[&d.target.kind]);
     h.update((d.ir_json.len() as u64).to_le_bytes());
     h.update(&d.ir_json);

@@ -176,9 +176,39 @@ pub(crate) fn prepare(
         None => None,
     };
     let standards = standards(args);
+    // Whether text no font can display is an error (a PDF standard forbids missing glyphs) or
+    // a warning (the glyphs print as boxes).
+    let severity = if standards.is_empty() {
+        crate::diag::Severity::Warning
+    } else {
+        crate::diag::Severity::Error
+    };
     for dir in &dirs {
         let shown = ui::shown(dir);
-        let loaded = model::load(dir, &shown);
+        let templates = TemplateSet::load(&templates::layers_for(dir, args.templates.as_deref()));
+        // The templates hashed once: for the inputs, and for the checked-load cache's key.
+        let templates_digest: Option<[u8; 32]> = templates.as_ref().ok().map(|t| {
+            let mut h = Sha256::new();
+            t.digest(&mut h);
+            h.finalize().into()
+        });
+        // What the checks a cached clean load skips read besides the data (see `checked`).
+        let context: Option<[u8; 32]> = templates_digest.map(|t| {
+            let mut h = Sha256::new();
+            h.update(t);
+            h.update(crate::fonts::paths_digest());
+            h.update(format!("{severity:?}").as_bytes());
+            h.finalize().into()
+        });
+        let mut key = None;
+        let mut files_digest = None;
+        let loaded = model::load_trusting(dir, &shown, &mut |files| {
+            let digest = *files_digest.insert(super::checked::files_digest(files));
+            let k = super::checked::key(&digest, context.as_ref()?);
+            let trees = super::checked::recall(&k);
+            key = Some(k);
+            trees
+        });
         let (errs, warns): (Vec<_>, Vec<_>) = loaded
             .diagnostics
             .into_iter()
@@ -186,14 +216,13 @@ pub(crate) fn prepare(
         warnings.extend(warns);
         errors.extend(errs);
         let Some(a) = loaded.assessment else { continue };
-        let templates =
-            match TemplateSet::load(&templates::layers_for(dir, args.templates.as_deref())) {
-                Ok(t) => t,
-                Err(d) => {
-                    errors.push(d);
-                    continue;
-                }
-            };
+        let templates = match templates {
+            Ok(t) => t,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
         let (moment, created) = fixed_moment(&a).map_err(Failure::usage)?;
         let mut locales = BTreeMap::new();
         for lang in a.languages() {
@@ -218,17 +247,11 @@ pub(crate) fn prepare(
                 }
             };
         let mut inputs = Sha256::new();
-        for (kind, file) in &a.files {
-            hash_file(
-                &mut inputs,
-                Path::new(&kind.file_name()),
-                file.text.as_bytes(),
-            );
-        }
+        inputs.update(files_digest.unwrap_or_else(|| super::checked::files_digest(&a.files)));
         for (path, bytes) in &a.assets {
             hash_file(&mut inputs, Path::new(path), bytes);
         }
-        templates.digest(&mut inputs);
+        inputs.update(templates_digest.unwrap_or_default());
         hash_file(&mut inputs, Path::new("reference.docx"), &reference_docx);
         // The PDF twin of a Word file on a letterhead takes the letterhead's paper.
         let paper = args
@@ -238,20 +261,22 @@ pub(crate) fn prepare(
         // The date documents carry changes their bytes (SOURCE_DATE_EPOCH included).
         inputs.update(format!("{paper:?}{standards:?}{created}").as_bytes());
         inputs.update(crate::fonts::paths_digest());
-        // Text no font can display, found before any PDF is made: an error where a PDF
-        // standard forbids missing glyphs, else a warning (the glyphs print as boxes).
-        let severity = if standards.is_empty() {
-            crate::diag::Severity::Warning
-        } else {
-            crate::diag::Severity::Error
-        };
-        let fonts = crate::render::typst::world::Fonts::new(&templates);
-        let glyphs = model::coverage::check(&a, &fonts.book, severity);
-        let (errs, warns): (Vec<_>, Vec<_>) = glyphs.into_iter().partition(Diagnostic::is_error);
-        warnings.extend(warns);
-        if !errs.is_empty() {
-            errors.extend(errs);
-            continue;
+        // Text no font can display, found before any PDF is made. A trusted load's data passed
+        // this check with the same fonts before.
+        if !loaded.trusted {
+            let fonts = crate::render::typst::world::Fonts::new(&templates);
+            let glyphs = model::coverage::check(&a, &fonts.book, severity);
+            let clean = glyphs.is_empty();
+            let (errs, warns): (Vec<_>, Vec<_>) =
+                glyphs.into_iter().partition(Diagnostic::is_error);
+            warnings.extend(warns);
+            if !errs.is_empty() {
+                errors.extend(errs);
+                continue;
+            }
+            if let (true, Some(trees), Some(key)) = (clean, &loaded.clean, &key) {
+                super::checked::keep(key, trees);
+            }
         }
         let session = Session::new(templates, a.assets.clone(), moment, standards.clone());
         let digests = kind_digests(&session);

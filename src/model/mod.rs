@@ -136,16 +136,40 @@ pub struct Loaded {
     pub assessment: Option<Assessment>,
     /// Every problem found, errors and warnings, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The parsed trees of a load that found no problem at all and was not trusted: what a
+    /// cache may keep for the next load of the same bytes (see [`load_trusting`]).
+    pub clean: Option<source::stored::Trees>,
+    /// Whether the trees came from a cache and the checks they passed were skipped.
+    pub trusted: bool,
 }
+
+/// The files of an assessment folder, by kind, as read.
+pub type Files = BTreeMap<FileKind, Arc<SourceFile>>;
 
 /// Loads and validates the assessment in `dir`. `shown` is how the folder is named in messages.
 pub fn load(dir: &Path, shown: &Path) -> Loaded {
+    load_trusting(dir, shown, &mut |_| None)
+}
+
+/// Loads like [`load`], but first asks `recall` for the trees of a clean load of exactly these
+/// files (a build's cache, keyed by their bytes and whatever else the checks read). Given
+/// them, the YAML is not parsed again and the checks whose only outcome is a diagnostic (the
+/// structural check, the text fields, font families) are skipped: they found nothing for
+/// these bytes before. References, numbering and images are still checked, since the model
+/// is built by those passes.
+pub fn load_trusting(
+    dir: &Path,
+    shown: &Path,
+    recall: &mut dyn FnMut(&Files) -> Option<source::stored::Trees>,
+) -> Loaded {
     let mut diags = Vec::new();
     let mut files: BTreeMap<FileKind, Arc<SourceFile>> = BTreeMap::new();
     // The files whose structure is sound, in order: only they are loaded as typed data.
     let mut sound: Vec<FileKind> = Vec::new();
     // Their parsed trees: the typed load reads these instead of parsing the text again.
-    let mut trees: BTreeMap<FileKind, source::Node> = BTreeMap::new();
+    let mut trees: source::stored::Trees = BTreeMap::new();
+    // Whether a data file could not be read: then nothing is recalled.
+    let mut unread = false;
 
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -156,6 +180,8 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
                     Diagnostic::error(format!("failed to read the assessment folder ({e})"))
                         .in_file(shown),
                 ],
+                clean: None,
+                trusted: false,
             };
         }
     };
@@ -197,28 +223,43 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
             );
             continue;
         }
-        let file = match source::read(&dir.join(name), &shown.join(name)) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                continue;
+        match source::read(&dir.join(name), &shown.join(name)) {
+            Ok(f) => {
+                files.insert(kind, f);
             }
-        };
-        match source::parse_tree(&file) {
-            Ok(tree) => {
-                let problems = structure::check(&file, kind, tree.as_ref());
-                let ok = problems.iter().all(|d| !d.is_error());
-                diags.extend(problems);
-                if ok {
-                    sound.push(kind);
-                    if let Some(tree) = tree {
-                        trees.insert(kind, tree);
+            Err(d) => {
+                unread = true;
+                diags.push(d);
+            }
+        }
+    }
+    // Trees a clean load of these very bytes left: nothing to parse or check structurally.
+    let recalled = if unread || !diags.is_empty() {
+        None
+    } else {
+        recall(&files).filter(|t| t.keys().eq(files.keys()))
+    };
+    let trusted = recalled.is_some();
+    if let Some(recalled) = recalled {
+        sound.extend(recalled.keys().copied());
+        trees = recalled;
+    } else {
+        for (&kind, file) in &files {
+            match source::parse_tree(file) {
+                Ok(tree) => {
+                    let problems = structure::check(file, kind, tree.as_ref());
+                    let ok = problems.iter().all(|d| !d.is_error());
+                    diags.extend(problems);
+                    if ok {
+                        sound.push(kind);
+                        if let Some(tree) = tree {
+                            trees.insert(kind, tree);
+                        }
                     }
                 }
+                Err(d) => diags.push(d),
             }
-            Err(d) => diags.push(d),
         }
-        files.insert(kind, file);
     }
     // A file that exists but could not be read has its own error; it is not also missing.
     let written = |kind: FileKind| {
@@ -295,12 +336,84 @@ pub fn load(dir: &Path, shown: &Path) -> Loaded {
             || "assessment".to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-    let (assessment, semantic) = validate::validate(name, dir, files, typed);
+    let (assessment, semantic) = validate::validate(name, dir, files, typed, trusted);
     diags.extend(semantic);
     crate::diag::sort(&mut diags);
     let failed = diags.iter().any(Diagnostic::is_error);
+    let clean = (!trusted && diags.is_empty() && assessment.is_some()).then_some(trees);
     Loaded {
         assessment: if failed { None } else { assessment },
         diagnostics: diags,
+        clean,
+        trusted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+    }
+
+    #[test]
+    fn a_trusted_load_builds_the_assessment_a_full_load_builds() {
+        for dir in [
+            "data/peru",
+            "tests/fixtures/marenland",
+            "tests/fixtures/arabic",
+        ] {
+            let full = load(&data(dir), Path::new("a"));
+            assert!(full.diagnostics.is_empty(), "{dir}: {:?}", full.diagnostics);
+            assert!(!full.trusted);
+            let trees = full.clean.clone().expect("a clean load offers its trees");
+            let mut asked = 0;
+            let trusted = load_trusting(&data(dir), Path::new("a"), &mut |files| {
+                asked += 1;
+                assert!(files.keys().eq(trees.keys()), "{dir}: the files read");
+                Some(trees.clone())
+            });
+            assert_eq!(asked, 1);
+            assert!(trusted.trusted, "{dir}");
+            assert!(
+                trusted.clean.is_none(),
+                "{dir}: a trusted load offers nothing to keep"
+            );
+            assert!(trusted.diagnostics.is_empty());
+            assert_eq!(
+                format!("{:?}", trusted.assessment),
+                format!("{:?}", full.assessment),
+                "{dir}"
+            );
+        }
+    }
+
+    #[test]
+    fn trees_for_other_files_are_not_trusted() {
+        let peru = load(&data("data/peru"), Path::new("a")).clean.unwrap();
+        // The base fixture has no theme.yaml, Peru has one: these trees do not fit its files.
+        let loaded = load_trusting(&data("tests/fixtures/base"), Path::new("a"), &mut |_| {
+            Some(peru.clone())
+        });
+        assert!(!loaded.trusted);
+        assert!(loaded.assessment.is_some());
+    }
+
+    #[test]
+    fn a_load_with_any_diagnostic_offers_nothing_to_keep_and_asks_for_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("m");
+        std::fs::create_dir(&dir).unwrap();
+        for e in std::fs::read_dir(data("tests/fixtures/marenland")).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+        }
+        // A warning only: the assessment loads, but this load is not a clean one.
+        std::fs::write(dir.join("notes.yaml"), "a: 1\n").unwrap();
+        let loaded = load_trusting(&dir, Path::new("m"), &mut |_| panic!("asked"));
+        assert!(loaded.assessment.is_some());
+        assert_eq!(loaded.diagnostics.len(), 1, "{:?}", loaded.diagnostics);
+        assert!(loaded.clean.is_none());
     }
 }

@@ -36,6 +36,7 @@ pub(super) fn validate(
     dir: &Path,
     files: BTreeMap<FileKind, Arc<SourceFile>>,
     t: Typed,
+    trusted: bool,
 ) -> (Option<Assessment>, Vec<Diagnostic>) {
     let mut c = Checker {
         files: &files,
@@ -328,7 +329,13 @@ pub(super) fn validate(
                 assets.insert(image_path(&logo.path.value), bytes);
             }
         }
-        for f in [&th.fonts.heading, &th.fonts.body].into_iter().flatten() {
+        // Font families depend on the fonts only, which a trusted load's key covers.
+        let checked = if trusted { None } else { Some(th) };
+        for f in checked
+            .into_iter()
+            .flat_map(|th| [&th.fonts.heading, &th.fonts.body])
+            .flatten()
+        {
             let families = crate::fonts::families();
             if !families
                 .iter()
@@ -361,7 +368,10 @@ pub(super) fn validate(
         indicators: indicator_ids.as_deref(),
         sources: source_ids.as_deref(),
     };
-    fields::check(&mut c, parts, default_lang, &known);
+    // Text fields yield diagnostics only; a trusted load passed them with these bytes before.
+    if !trusted {
+        fields::check(&mut c, parts, default_lang, &known);
+    }
 
     let diags = c.diags;
     let (

@@ -1,7 +1,9 @@
 //! The kinds of file an assessment folder holds, and their names.
 
 /// One kind of assessment file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum FileKind {
     /// `assessment.yaml`: title, country, team, method, pillars (required).
     Assessment,

@@ -4,6 +4,7 @@
 mod discover;
 mod kind;
 pub mod node;
+pub mod stored;
 mod typed;
 
 pub use discover::{Discovered, assessment_dirs, discover, is_assessment_dir};

@@ -29,9 +29,54 @@ pub struct Node {
     pub span: Span,
     /// The parser's location of the node where it is used (an alias's own place), for the
     /// typed load (`source::typed`).
-    pub at: Location,
+    pub at: RawLocation,
     /// The parser's location where the node is defined (an alias's anchor).
-    pub defined: Location,
+    pub defined: RawLocation,
+}
+
+/// A parser location's parts as plain numbers: cheap to store (`source::stored`) and turned
+/// back into a `Location` only where a typed value asks for one (`source::typed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RawLocation {
+    pub(super) line: u64,
+    pub(super) column: u64,
+    pub(super) offset: u64,
+    pub(super) len: u64,
+    /// Byte offset and length; serde-saphyr marks "unknown" with its largest 32-bit index.
+    pub(super) byte_info: (u64, u64),
+    pub(super) source_id: u32,
+}
+
+impl RawLocation {
+    /// The parts of a parser location.
+    pub fn of(at: Location) -> RawLocation {
+        let span = at.span();
+        let unknown = u64::from(u32::MAX);
+        RawLocation {
+            line: at.line(),
+            column: at.column(),
+            offset: span.offset(),
+            len: span.len(),
+            byte_info: (
+                span.byte_offset().unwrap_or(unknown),
+                span.byte_len().unwrap_or(unknown),
+            ),
+            source_id: at.source_id(),
+        }
+    }
+
+    /// The bytes the location covers (empty at 0 when the parser gave no byte offsets).
+    pub fn byte_span(&self) -> Span {
+        let unknown = u64::from(u32::MAX);
+        let (offset, len) = self.byte_info;
+        if offset == unknown || len == unknown {
+            return Span::default();
+        }
+        Span {
+            start: offset as usize,
+            end: (offset + len) as usize,
+        }
+    }
 }
 
 /// What a node holds.
@@ -82,25 +127,15 @@ impl Node {
     }
 }
 
-fn span_of<T>(s: &Spanned<T>) -> Span {
-    let sp = s.referenced.span();
-    let start = sp.byte_offset().unwrap_or(0) as usize;
-    let len = sp.byte_len().unwrap_or(0) as usize;
-    Span {
-        start,
-        end: start + len,
-    }
-}
-
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<Kind>::deserialize(d)?;
-        let span = span_of(&spanned);
+        let at = RawLocation::of(spanned.referenced);
         Ok(Node {
             kind: spanned.value,
-            span,
-            at: spanned.referenced,
-            defined: spanned.defined,
+            span: at.byte_span(),
+            at,
+            defined: RawLocation::of(spanned.defined),
         })
     }
 }

@@ -11,9 +11,8 @@ use std::fmt;
 
 use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
-use serde_saphyr::Location;
 
-use super::node::{Kind, Node};
+use super::node::{Kind, Node, RawLocation};
 
 /// How serde-saphyr names `Spanned<T>` to its deserializer, and the key that marks its
 /// synthesized `{value, referenced, defined}` map. Both are private to serde-saphyr: if a
@@ -218,26 +217,21 @@ impl<'de> de::MapAccess<'de> for SpannedMap<'_> {
     }
 }
 
-/// A location as the `{line, column, span, source_id}` map `Location` reads.
-struct LocationDe(Location);
+/// A location as the `{line, column, span, source_id}` map `Location` reads (its constructor
+/// is private to serde-saphyr).
+struct LocationDe(RawLocation);
 
 impl<'de> Deserializer<'de> for LocationDe {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-        let span = self.0.span();
-        // serde-saphyr marks "no byte information" with its largest 32-bit index.
-        let unknown = u64::from(u32::MAX);
-        let byte_info = (
-            span.byte_offset().unwrap_or(unknown),
-            span.byte_len().unwrap_or(unknown),
-        );
+        let r = self.0;
         v.visit_map(LocationMap {
             fields: [
-                Field::Int(self.0.line()),
-                Field::Int(self.0.column()),
-                Field::Span(span.offset(), span.len(), byte_info),
-                Field::Int(u64::from(self.0.source_id())),
+                Field::Int(r.line),
+                Field::Int(r.column),
+                Field::Span(r.offset, r.len, r.byte_info),
+                Field::Int(u64::from(r.source_id)),
             ],
             state: 0,
         })

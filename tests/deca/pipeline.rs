@@ -857,3 +857,77 @@ fn emitted_sources_compile_with_the_stock_typst() {
         );
     }
 }
+
+/// The checked-load cache: a clean load's trees are kept, the next build of the same bytes
+/// reads them, and nothing it makes differs from a build without a cache.
+#[test]
+fn a_kept_clean_load_changes_no_byte_and_a_damaged_one_is_read_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(
+        &crate::fixture::marenland_dir(),
+        &tmp.path().join("marenland"),
+    );
+    let cache = tmp.path().join("cache");
+    let build = |out: &str, cache: &Path| -> String {
+        BuildCmd::new(tmp.path(), "marenland")
+            .format("pdf")
+            .arg("--kind")
+            .arg("onepager")
+            .arg("--out")
+            .arg(out)
+            .env("DECA_CACHE_DIR", cache.to_str().unwrap())
+            .ok();
+        std::fs::read_to_string(tmp.path().join(out).join("SHA256SUMS")).unwrap()
+    };
+    let entries = || -> Vec<std::path::PathBuf> {
+        let mut e: Vec<_> = std::fs::read_dir(cache.join("checked"))
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default();
+        e.sort();
+        e
+    };
+    let cold = build("cold", &cache);
+    assert!(!cold.is_empty());
+    let kept = entries();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].extension().is_some_and(|x| x == "trees"));
+    let bytes = std::fs::read(&kept[0]).unwrap();
+    let written = || std::fs::metadata(&kept[0]).unwrap().modified().unwrap();
+    let first = written();
+    assert_eq!(
+        build("warm", &cache),
+        cold,
+        "the same files from kept trees"
+    );
+    assert_eq!(entries(), kept, "a hit keeps nothing new");
+    assert_eq!(written(), first, "a hit does not write its entry again");
+    assert_eq!(
+        build("off", Path::new("off")),
+        cold,
+        "the same files without a cache"
+    );
+    // A damaged entry is no entry: the data is parsed and checked again, and kept again.
+    std::fs::write(&kept[0], b"damaged").unwrap();
+    assert_eq!(build("damaged", &cache), cold);
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), bytes, "kept again, whole");
+    // Other bytes are another load: checked in full, kept beside the first.
+    let findings = tmp.path().join("marenland/findings.yaml");
+    let text = std::fs::read_to_string(&findings).unwrap();
+    std::fs::write(&findings, text.replacen("title:", "title: ", 1)).unwrap();
+    build("edited", &cache);
+    assert_eq!(entries().len(), 2);
+    // An edit that breaks the data is reported, whatever the cache holds.
+    std::fs::write(&findings, text.replacen("title:", "titel:", 1)).unwrap();
+    let o = BuildCmd::new(tmp.path(), "marenland")
+        .format("pdf")
+        .arg("--out")
+        .arg("broken")
+        .env("DECA_CACHE_DIR", cache.to_str().unwrap())
+        .run();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unknown field `titel`"),
+        "{}",
+        stderr(&o)
+    );
+}
