@@ -429,11 +429,14 @@ priorities:
   - id: &id p1
     title: &t {en: Roads, es: Caminos}
     description: *t
-  - id: p2
+  - &second
+    id: p2
     title: *t
     description: |
       Two *lines*
       of text.
+  - <<: *second
+    id: p3
 ";
         let indicators = "\
 indicators:
