@@ -1,5 +1,6 @@
-//! The text scale each one-page document was fitted at, on disk, so a build whose one-pager
-//! did not change compiles it once instead of two or three times.
+//! The text scale each fitted document (one-pager, overview, brief; see `fit::Fit`) was set
+//! at, on disk, so a build whose document did not change compiles it once instead of two or
+//! three times.
 //!
 //! Where: the `fit/` folder of deca's cache (see `pagecache::root`); one small file per
 //! document, named by its key and holding the scale (`1.08`). `DECA_CACHE_DIR=off` turns it

@@ -268,10 +268,8 @@ fn document(task: &Task, shared: &Shared) -> Done {
     }
     let raster = raster(shared, d.p);
     let renderers = &shared.renderers[task.assessment];
-    let fitted_key = d
-        .target
-        .kind
-        .is_one_page()
+    // Kinds whose text size is chosen by compiling keep the chosen scale for the next build.
+    let fitted_key = (render::typst::fit::Fit::of(d.target.kind) != render::typst::fit::Fit::None)
         .then(|| fit_key(d, served.as_ref()));
     let fit_hint = fitted_key.as_deref().and_then(fitcache::load);
     let mut layout: Option<Layout> = None;

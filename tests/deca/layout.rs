@@ -9,7 +9,8 @@
 //! - no page but a chapter's last is less than 60% full;
 //! - quotes are typographic, citations and number–unit pairs never break, and source titles
 //!   are not hyphenated;
-//! - a source entry is never split across pages.
+//! - a source entry is never split across pages;
+//! - a brief's small print never stands alone on its last page.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -600,4 +601,43 @@ fn a_source_entry_is_never_split_across_pages() {
             );
         }
     });
+}
+
+#[test]
+fn a_brief_never_ends_on_a_page_of_small_print_alone() {
+    // The Spanish integrity brief on A4 and Letter once put its disclaimer alone on page 4.
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let mut briefs = 0;
+    each(|d, ps, what| {
+        if d.kind != Kind::Brief {
+            return;
+        }
+        let Some(disclaimer) = &d.back.disclaimer else {
+            return;
+        };
+        briefs += 1;
+        let first_words: String = squeeze(disclaimer).chars().take(30).collect();
+        let last = ps.last().expect("a brief has pages");
+        let (top, bottom) = body_area(d, last);
+        let body: Vec<&Line> = last
+            .lines
+            .iter()
+            .filter(|l| l.y0 >= top && l.y1 <= bottom)
+            .collect();
+        let opens = body.first().map(|l| squeeze(&l.text)).unwrap_or_default();
+        assert!(
+            ps.len() == 1 || !opens.starts_with(&first_words),
+            "{what}: p. {} holds only the small print",
+            ps.len()
+        );
+        // The small print is on the last page, so the check above looked at it.
+        assert!(
+            squeeze(&body.iter().map(|l| l.text.as_str()).collect::<String>())
+                .contains(&first_words),
+            "{what}: the disclaimer is not on the last page"
+        );
+    });
+    if have(&["pdftotext"]) {
+        assert!(briefs >= 12, "{briefs} briefs checked");
+    }
 }

@@ -9,7 +9,7 @@ use typst::foundations::{Bytes, Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use super::fit::{self, FitError};
+use super::fit::{self, Fit, FitError};
 use super::protocol::{
     ImageFormat, Job, JobFailure, JobOutput, PageImage, SessionSpec, WireDiagnostic,
 };
@@ -141,9 +141,21 @@ pub(super) fn execute_keeping(
     job: &Job,
 ) -> Result<(JobOutput, PagedDocument), JobFailure> {
     let pages = Bytes::new(job.pages.clone());
-    let (compiled, scale, compiles, mut notes) = if job.fit {
-        let ir: serde_json::Value = serde_json::from_slice(&job.ir)
-            .map_err(|e| JobFailure::Errors(vec![error(format!("failed to read the IR ({e})"))]))?;
+    let read_ir = || -> Result<serde_json::Value, JobFailure> {
+        serde_json::from_slice(&job.ir)
+            .map_err(|e| JobFailure::Errors(vec![error(format!("failed to read the IR ({e})"))]))
+    };
+    let (compiled, scale, compiles, mut notes) = if job.fit == Fit::Closing {
+        let ir = read_ir()?;
+        let (c, scale, compiles) = fit::closing::settle(
+            job.fit_hint,
+            |s| compile(session, &job.main, with_scale(&ir, s), &pages),
+            |c| fit::closing::alone(&c.doc),
+        )
+        .map_err(JobFailure::Errors)?;
+        (c, scale, compiles, Vec::new())
+    } else if job.fit == Fit::OnePage {
+        let ir = read_ir()?;
         let fitted = fit::fit(
             job.fit_hint,
             |s| compile(session, &job.main, with_scale(&ir, s), &pages),

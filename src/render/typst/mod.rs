@@ -52,10 +52,10 @@ pub struct Request<'a> {
     pub ir: &'a [u8],
     /// The report's page map the document may cite (`None`: an empty map).
     pub pages: Option<&'a PageMap>,
-    /// Shrink the text until the document fits one page.
-    pub fit: bool,
+    /// How the text size is chosen (see [`fit::Fit`]).
+    pub fit: fit::Fit,
     /// When fitting: the scale the same document was fitted at before (from the build's
-    /// cache), tried first and kept when it still fits.
+    /// cache), tried first and kept when it still serves.
     pub fit_hint: Option<f64>,
     /// Export a PDF with this identifier; `None` lays the document out only.
     pub pdf: Option<String>,
@@ -428,7 +428,7 @@ mod tests {
                         main: main_template(doc.kind),
                         ir: &ir,
                         pages: None,
-                        fit: false,
+                        fit: fit::Fit::None,
                         fit_hint: None,
                         pdf: Some("demo/en/brief-integrity".into()),
                         images: Some(format),

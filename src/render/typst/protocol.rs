@@ -91,8 +91,8 @@ pub struct Job {
     /// Served as `/pages.json`.
     #[serde(with = "serde_bytes")]
     pub pages: Vec<u8>,
-    /// Shrink the text until the document is one page.
-    pub fit: bool,
+    /// How the text size is chosen (one page, or keeping the closing off a page of its own).
+    pub fit: super::fit::Fit,
     /// When fitting: the scale the same document was fitted at before, tried first.
     pub fit_hint: Option<f64>,
     /// Export a PDF with this identifier; `None` lays the document out only.
@@ -228,7 +228,7 @@ mod tests {
             main: "typst/brief.typ".into(),
             ir: b"{}".to_vec(),
             pages: b"{}".to_vec(),
-            fit: true,
+            fit: crate::render::typst::fit::Fit::OnePage,
             fit_hint: Some(0.92),
             pdf: Some("x".into()),
             images: Some(ImageFormat::Png { pixel_per_pt: 2.0 }),
@@ -237,7 +237,9 @@ mod tests {
         let borrowed = postcard::to_stdvec(&ToWorkerRef::Run(&job)).unwrap();
         assert_eq!(owned, borrowed);
         let back: ToWorker = decode(&borrowed).unwrap();
-        assert!(matches!(back, ToWorker::Run(j) if j.main == "typst/brief.typ" && j.fit));
+        assert!(
+            matches!(back, ToWorker::Run(j) if j.main == "typst/brief.typ" && j.fit == crate::render::typst::fit::Fit::OnePage)
+        );
     }
 
     #[test]

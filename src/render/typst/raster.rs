@@ -81,7 +81,7 @@ impl TypstRaster {
                     main: main.to_string(),
                     ir: json,
                     pages: None,
-                    fit: false,
+                    fit: super::fit::Fit::None,
                     fit_hint: None,
                     pdf: None,
                     images: Some(ImageFormat::Png {

@@ -2,6 +2,8 @@
 //! document that cannot fit overflows. Nothing is ever cut: text shrinks in steps down to a
 //! readable floor, and below that the author is told what to shorten. A short document's text
 //! grows, a few steps at most, so the page is used top to bottom instead of ending in a gap.
+//! (Briefs are fitted differently: only so their small print does not stand alone on a last
+//! page; see [`closing`].)
 //!
 //! # The marker contract
 //! Templates of one-page kinds tell deca where things are with labelled `metadata`:
@@ -26,12 +28,39 @@
 //! floor) instead of six. A document whose inputs did not change since the last build costs
 //! one: the build's cache gives the scale it was fitted at (see [`fit`]'s `hint`).
 
+pub mod closing;
+
 use serde::{Deserialize, Serialize};
 use typst::foundations::Value;
 use typst::introspection::Introspector;
 use typst::layout::{Frame, FrameItem};
 use typst::visualize::Geometry;
 use typst_layout::PagedDocument;
+
+/// How a document's text size is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Fit {
+    /// As designed: one compile at full size (the report).
+    None,
+    /// Exactly one page: the text shrinks, or grows a little, until it fills one page
+    /// (one-pagers and the overview; see [`fit`]).
+    OnePage,
+    /// Full size, unless the closing small print would stand alone on the last page: then a
+    /// step or two smaller (briefs; see [`closing`]).
+    Closing,
+}
+
+impl Fit {
+    /// How documents of a kind are fitted.
+    pub fn of(kind: crate::edition::Kind) -> Fit {
+        use crate::edition::Kind;
+        match kind {
+            Kind::Onepager | Kind::Overview => Fit::OnePage,
+            Kind::Brief => Fit::Closing,
+            Kind::Report => Fit::None,
+        }
+    }
+}
 
 /// Text scales deca sets one-page documents at, largest first: steps above full size (`FULL`)
 /// fill a short page (at most 12% larger, so a set of one-pagers still reads as one series),
