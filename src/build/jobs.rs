@@ -329,7 +329,12 @@ fn document(task: &Task, shared: &Shared) -> Done {
             break;
         }
         reporter.staged();
-        let scale = layout.as_ref().map_or(1.0, |l| l.scale);
+        // The scale the file was set at: a Word file takes the PDF's only for one-page kinds
+        // (a brief's Word file is not set smaller with its PDF).
+        let scale = match layout.as_ref() {
+            Some(l) if *format == OutputFormat::Pdf || d.target.kind.is_one_page() => l.scale,
+            _ => 1.0,
+        };
         files.push(Produced {
             artifact: Artifact {
                 path: doc_ref.path.clone(),

@@ -27,7 +27,8 @@ pub(crate) struct Artifact {
     pub sha256: String,
     /// Standards the file claims, e.g. `PDF/UA-1`, `PDF/A-2a`, `ISO/IEC 29500 (transitional)`.
     pub standards: Vec<String>,
-    /// For one-page documents shrunk to fit or grown to fill their page: the text scale used
+    /// For one-page documents shrunk to fit or grown to fill their page, and for a brief's PDF
+    /// set smaller so its small print does not stand alone on a last page: the text scale used
     /// (absent at full size).
     #[serde(
         rename = "text-scale",

@@ -226,15 +226,20 @@ impl Reporter {
                 Mode::Bar | Mode::Quiet | Mode::Summary => {}
             }
         }
-        // A one-page document set smaller than its template's size is worth knowing (grown text
-        // is not: it only fills the page).
+        // A document set smaller than its template's size is worth knowing (grown text is
+        // not: it only fills the page).
         for a in artifacts.iter().filter(|a| a.format == "pdf") {
             if let Some(scale) = a.text_scale
                 && scale < 1.0
                 && matches!(self.mode, Mode::Lines | Mode::Bar | Mode::Summary)
             {
+                let why = if a.kind == "brief" {
+                    "so its small print does not stand alone on a last page"
+                } else {
+                    "to fit one page"
+                };
                 self.line(&format!(
-                    "note: {} was set at {:.0}% text size to fit one page",
+                    "note: {} was set at {:.0}% text size {why}",
                     a.path,
                     scale * 100.0
                 ));

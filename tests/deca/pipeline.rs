@@ -738,6 +738,25 @@ fn a_tailored_brief_with_a_warm_cache_does_not_compile_the_report() {
     // compile of the brief, whose small print would stand alone at full size.
     assert_eq!(compiles(&warm), 2);
     assert_eq!(compiles(&cold), 4);
+    // The PDF was set a step smaller, and says so; the Word file was not.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("warm/manifest.json")).unwrap())
+            .unwrap();
+    let scales: Vec<(String, Option<f64>)> = manifest["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["format"].as_str().unwrap().to_string(),
+                a["text-scale"].as_f64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        scales,
+        [("docx".to_string(), None), ("pdf".to_string(), Some(0.96))]
+    );
     assert_eq!(
         std::fs::read(tmp.path().join("cold/SHA256SUMS")).unwrap(),
         std::fs::read(tmp.path().join("warm/SHA256SUMS")).unwrap()
