@@ -1,6 +1,7 @@
 //! The Word edition as LibreOffice lays it out: a mission's reference recolours the band, the
 //! table header and the tag; the contents show LibreOffice's own pages; one-pagers and the
-//! overview stay one page on A4 and Letter; a letterhead shows on pages 1 and 2 of every kind.
+//! overview stay one page on A4 and Letter; a brief's small print never stands alone on its last
+//! page; a letterhead shows on pages 1 and 2 of every kind.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -319,4 +320,78 @@ fn a_letterhead_shows_on_pages_1_and_2_of_every_kind_and_sets_the_paper() {
         }
     }
     assert_eq!(kinds.len(), 4, "{kinds:?}");
+}
+
+/// Word lays a brief out itself, so the PDF's refit cannot keep the small print off a page of
+/// its own: the last source entry goes with it instead. The Spanish integrity brief on Letter
+/// once ended on a page of small print alone in LibreOffice.
+#[test]
+fn a_briefs_small_print_never_stands_alone_on_its_last_page() {
+    if !have(&["soffice", "pdftotext"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut docx: Vec<(PathBuf, String)> = Vec::new();
+    for (name, dir, paper) in [
+        (
+            "peru",
+            root().join("data/peru"),
+            deca::edition::Paper::Letter,
+        ),
+        ("peru", root().join("data/peru"), deca::edition::Paper::A4),
+        (
+            "marenland",
+            root().join("tests/fixtures/marenland"),
+            deca::edition::Paper::A4,
+        ),
+    ] {
+        let out = tmp.path().join(format!("{name}-{paper:?}"));
+        let paper_flag = if paper == deca::edition::Paper::A4 {
+            "a4"
+        } else {
+            "letter"
+        };
+        BuildCmd::new(&root(), dir.to_str().unwrap())
+            .format("docx")
+            .kind("brief")
+            .arg("--paper")
+            .arg(paper_flag)
+            .out(&out)
+            .ok();
+        for d in crate::ir::planned(&dir, paper) {
+            if d.kind != deca::edition::Kind::Brief {
+                continue;
+            }
+            let mut last = None;
+            deca::ir::visit(&d.blocks, &mut |b| {
+                if let deca::ir::Block::Sources { entries } = b {
+                    last = entries.last().map(|e| e.cite.clone());
+                }
+            });
+            let file = out
+                .join(name)
+                .join(&d.lang)
+                .join(format!("{}.docx", d.name));
+            docx.push((file, last.expect("a brief lists its sources")));
+        }
+    }
+    assert!(docx.len() >= 14, "{} briefs", docx.len());
+    let files: Vec<PathBuf> = docx.iter().map(|(f, _)| f.clone()).collect();
+    let pdfs = libreoffice_pdfs(&files, &tmp.path().join("lo"));
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    for ((file, cite), pdf) in docx.iter().zip(&pdfs) {
+        let n = pdf_pages(pdf);
+        let o = Command::new("pdftotext")
+            .args(["-f", &n.to_string(), "-l", &n.to_string()])
+            .arg(pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let last_page = squeeze(&String::from_utf8_lossy(&o.stdout));
+        assert!(
+            last_page.contains(&squeeze(cite)),
+            "{}: p. {n} in LibreOffice does not hold the last source ({cite}), only what follows it",
+            file.display()
+        );
+    }
 }

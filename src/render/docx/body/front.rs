@@ -216,8 +216,16 @@ impl Writer<'_> {
         if !who.is_empty() {
             parts.push(who.join(" · "));
         }
-        for p in parts {
-            out.push(self.text_para(P::style("Closing"), &p));
+        // The small print stays together.
+        let n = parts.len();
+        for (k, p) in parts.into_iter().enumerate() {
+            out.push(self.text_para(
+                P {
+                    keep_next: k + 1 < n,
+                    ..P::style("Closing")
+                },
+                &p,
+            ));
         }
         Ok(())
     }

@@ -328,12 +328,22 @@ impl<'a> Writer<'a> {
             Block::Multicol { count, blocks } => self.multicol(*count, blocks, out)?,
             Block::Columns { main, side } => self.sidebar(main, side, out)?,
             Block::Sources { entries } => {
-                for e in entries {
+                for (k, e) in entries.iter().enumerate() {
                     let cite = self.style("Cite");
                     let mut c = inline::text_run(&e.cite, Some(cite));
                     c.push_str(&inline::text_run(" ", None));
                     c.push_str(&self.inlines(&e.content, inline::Fmt::default()));
-                    out.push(self.para(P::style("Bibliography"), &c));
+                    // A brief's sources end it, before the small print: the last entry goes
+                    // with the small print, so a page never holds the small print alone.
+                    let last_of_brief =
+                        self.doc.kind == crate::edition::Kind::Brief && k + 1 == entries.len();
+                    out.push(self.para(
+                        P {
+                            keep_next: last_of_brief,
+                            ..P::style("Bibliography")
+                        },
+                        &c,
+                    ));
                 }
             }
             Block::Toc => self.toc(out),
