@@ -24,6 +24,18 @@ fn straight_quotes(s: &str) -> String {
     s.replace(['“', '”'], "\"").replace(['‘', '’'], "'")
 }
 
+/// The injected assessment's English report (PDF and DOCX), built into `out/`.
+fn injected_report() -> tempfile::TempDir {
+    let tmp = injected();
+    BuildCmd::new(tmp.path(), "demo")
+        .kind("report")
+        .lang("en")
+        .arg("--out")
+        .arg("out")
+        .ok();
+    tmp
+}
+
 /// Puts each injection string into a plain-text field (a title) and into rich text.
 fn injected() -> tempfile::TempDir {
     let tmp = fixture(None);
@@ -53,13 +65,7 @@ fn injected() -> tempfile::TempDir {
 
 #[test]
 fn markup_in_data_stays_literal_in_the_pdf_and_the_docx() {
-    let tmp = injected();
-    BuildCmd::new(tmp.path(), "demo")
-        .kind("report")
-        .lang("en")
-        .arg("--out")
-        .arg("out")
-        .ok();
+    let tmp = injected_report();
     let docx = std::fs::read(tmp.path().join("out/demo/en/report.docx")).unwrap();
     // Straight quotes are set as typographic ones, in both formats: compare without them.
     let text: String = straight_quotes(
@@ -100,13 +106,7 @@ fn markup_in_data_stays_literal_in_the_pdf_and_the_docx() {
 
 #[test]
 fn only_http_https_and_mailto_become_links() {
-    let tmp = injected();
-    BuildCmd::new(tmp.path(), "demo")
-        .kind("report")
-        .lang("en")
-        .arg("--out")
-        .arg("out")
-        .ok();
+    let tmp = injected_report();
     let parts = zip_parts(&std::fs::read(tmp.path().join("out/demo/en/report.docx")).unwrap());
     let rels = String::from_utf8(parts["word/_rels/document.xml.rels"].clone()).unwrap();
     assert!(rels.contains("Target=\"https://example.org/ok\""));
@@ -124,22 +124,6 @@ fn only_http_https_and_mailto_become_links() {
             "a link with another scheme"
         );
     }
-}
-
-fn template_case(name: &str, body: &str) -> (tempfile::TempDir, std::process::Output) {
-    let tmp = fixture(None);
-    let dir = tmp.path().join("demo/templates/typst");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(name), body).unwrap();
-    let o = BuildCmd::new(tmp.path(), "demo")
-        .loud()
-        .kind("overview")
-        .lang("en")
-        .format("pdf")
-        .arg("--out")
-        .arg("out")
-        .run();
-    (tmp, o)
 }
 
 #[test]

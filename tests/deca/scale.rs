@@ -75,22 +75,7 @@ fn jobs_are_capped_at_the_documents_of_the_run() {
 /// Issue 14: `range(1e9)` aborted the process (exit 134) and left staging behind.
 #[test]
 fn a_template_that_allocates_without_end_is_stopped_with_a_located_error() {
-    let tmp = fixture(None);
-    let dir = tmp.path().join("demo/templates/typst");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("overview.typ"),
-        "#let a = range(1000000000)\n#a.len()\n",
-    )
-    .unwrap();
-    let o = BuildCmd::new(tmp.path(), "demo")
-        .loud()
-        .kind("overview")
-        .lang("en")
-        .format("pdf")
-        .arg("--out")
-        .arg("out")
-        .run();
+    let (tmp, o) = template_case("overview.typ", "#let a = range(1000000000)\n#a.len()\n");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(

@@ -65,6 +65,31 @@ fn deca(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The mixed-script assessment's English report in `format`, built into `out/` with the CJK
+/// fonts of this machine.
+fn mixed_report(format: &str) -> tempfile::TempDir {
+    let tmp = mixed();
+    let o = deca(
+        tmp.path(),
+        &[
+            "build",
+            "demo",
+            "--out",
+            "out",
+            "--kind",
+            "report",
+            "--lang",
+            "en",
+            "--format",
+            format,
+            "--font-path",
+            CJK_FONTS,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    tmp
+}
+
 /// pdftotext's reading of a PDF (its default mode reorders right-to-left runs into logical
 /// order, as a reader's copy and paste does), normalised.
 fn reading_order_text(pdf: &Path) -> String {
@@ -84,25 +109,7 @@ fn mixed_scripts_make_a_pdf_ua_file_whose_text_reads_in_logical_order() {
     if !have(&["pdftotext", "pdffonts", "qpdf"]) || !have_cjk_fonts() {
         return;
     }
-    let tmp = mixed();
-    let o = deca(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--out",
-            "out",
-            "--kind",
-            "report",
-            "--lang",
-            "en",
-            "--format",
-            "pdf",
-            "--font-path",
-            CJK_FONTS,
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let tmp = mixed_report("pdf");
     let pdf = tmp.path().join("out/demo/en/report.pdf");
 
     let text = reading_order_text(&pdf);
@@ -243,25 +250,7 @@ fn each_script_of_a_mixed_paragraph_gets_its_own_font_in_the_docx() {
     if !have_cjk_fonts() {
         return;
     }
-    let tmp = mixed();
-    let o = deca(
-        tmp.path(),
-        &[
-            "build",
-            "demo",
-            "--out",
-            "out",
-            "--kind",
-            "report",
-            "--lang",
-            "en",
-            "--format",
-            "docx",
-            "--font-path",
-            CJK_FONTS,
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let tmp = mixed_report("docx");
     let docx = std::fs::read(tmp.path().join("out/demo/en/report.docx")).unwrap();
     let body = String::from_utf8(zip_parts(&docx)["word/document.xml"].clone()).unwrap();
     for (sample, slot) in [

@@ -143,3 +143,21 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         })
         .collect()
 }
+
+/// The base fixture with one template file overridden in the assessment's `templates/typst/`,
+/// and its English overview built as PDF into `out/` (the run's output, whatever its code).
+pub fn template_case(name: &str, body: &str) -> (tempfile::TempDir, std::process::Output) {
+    let tmp = fixture(None);
+    let dir = tmp.path().join("demo/templates/typst");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), body).unwrap();
+    let o = BuildCmd::new(tmp.path(), "demo")
+        .loud()
+        .kind("overview")
+        .lang("en")
+        .format("pdf")
+        .arg("--out")
+        .arg("out")
+        .run();
+    (tmp, o)
+}
