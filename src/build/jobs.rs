@@ -329,10 +329,13 @@ fn document(task: &Task, shared: &Shared) -> Done {
             break;
         }
         reporter.staged();
-        // The scale the file was set at: a Word file takes the PDF's only for one-page kinds
-        // (a brief's Word file is not set smaller with its PDF).
+        // The scale the file was set at (see `docx::takes_pdf_scale` for a Word file).
         let scale = match layout.as_ref() {
-            Some(l) if *format == OutputFormat::Pdf || d.target.kind.is_one_page() => l.scale,
+            Some(l)
+                if *format == OutputFormat::Pdf || render::docx::takes_pdf_scale(d.target.kind) =>
+            {
+                l.scale
+            }
             _ => 1.0,
         };
         files.push(Produced {

@@ -55,7 +55,8 @@ pub(super) struct Rendered {
     /// Below 1.0 when a one-page document was shrunk to fit, above when grown to fill its page.
     pub scale: f64,
     pub warnings: Vec<Diagnostic>,
-    /// What the DOCX is made from: the fitted IR and the report's page map.
+    /// What the DOCX is made from: the IR (at the PDF's scale where the Word file takes it)
+    /// and the report's page map.
     fitted: crate::ir::Document,
     pages: Option<PageMap>,
     at: usize,
@@ -201,7 +202,9 @@ impl Session {
         let pdf = out.pdf.unwrap_or_default();
         let texts = crate::render::typst::page_texts(&laid_out);
         let mut fitted = doc;
-        fitted.scale = scale;
+        if crate::render::docx::takes_pdf_scale(fitted.kind) {
+            fitted.scale = scale;
+        }
         let at = self
             .prepared
             .iter()

@@ -307,6 +307,57 @@ fn a_taken_port_is_a_clear_error() {
     );
 }
 
+/// A file the preview serves, once the server has compiled it.
+fn download(url: &str, doc: &str, format: &str) -> Vec<u8> {
+    let file_url = format!("{url}download?doc={doc}&format={format}");
+    let started = Instant::now();
+    loop {
+        // The first request compiles the document; until then the server may still be loading.
+        match ureq::get(&file_url).call() {
+            Ok(r) => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
+                return bytes;
+            }
+            Err(e) => {
+                assert!(started.elapsed() < Duration::from_secs(30), "{e}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    }
+}
+
+/// A brief whose PDF is set smaller (so its small print does not stand alone on a last page)
+/// has a Word file at full size, in the preview as in the build: the Word file's styles, where
+/// every type size is, are the same part.
+#[test]
+fn a_previewed_briefs_word_file_is_the_built_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("data/peru"), &tmp.path().join("peru"));
+    let (_deca, url) = preview(tmp.path(), &["peru"]);
+    let previewed = download(&url, "peru/es/brief-integrity", "docx");
+    let out = tmp.path().join("out");
+    let o = BuildCmd::new(tmp.path(), "peru")
+        .arg("--priority")
+        .arg("integrity")
+        .lang("es")
+        .arg("--json")
+        .out(&out)
+        .ok();
+    let scale = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|e| e["event"] == "artifact" && e["path"] == "peru/es/brief-integrity.pdf")
+        .map(|e| e["text-scale"].clone());
+    assert_eq!(scale, Some(json!(0.96)), "the PDF is set smaller");
+    let built = std::fs::read(out.join("peru/es/brief-integrity.docx")).unwrap();
+    let (previewed, built) = (zip_parts(&previewed), zip_parts(&built));
+    assert_eq!(
+        String::from_utf8_lossy(&previewed["word/styles.xml"]),
+        String::from_utf8_lossy(&built["word/styles.xml"])
+    );
+}
+
 /// The preview prepares assessments as `deca build` does: a PDF previewed with a letterhead
 /// reference takes the letterhead's paper (US Letter), as the built PDF does.
 #[test]
@@ -315,22 +366,7 @@ fn the_preview_takes_a_letterheads_paper_like_the_build() {
     let letterhead = root().join("tests/fixtures/reference/letterhead.docx");
     let letterhead = letterhead.to_str().unwrap();
     let (_deca, url) = preview(tmp.path(), &["demo", "--reference-docx", letterhead]);
-    let pdf_url = format!("{url}download?doc=demo/en/brief-integrity&format=pdf");
-    let started = Instant::now();
-    let previewed = loop {
-        // The first request compiles the document; until then the server may still be loading.
-        match ureq::get(&pdf_url).call() {
-            Ok(r) => {
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).unwrap();
-                break bytes;
-            }
-            Err(e) => {
-                assert!(started.elapsed() < Duration::from_secs(30), "{e}");
-                std::thread::sleep(Duration::from_millis(200));
-            }
-        }
-    };
+    let previewed = download(&url, "demo/en/brief-integrity", "pdf");
     let out = tmp.path().join("out");
     BuildCmd::new(tmp.path(), "demo")
         .arg("--reference-docx")

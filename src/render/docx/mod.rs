@@ -29,6 +29,13 @@ pub use body::{STYLES, bookmark_name};
 pub use reference::Reference;
 pub use styles::WORD_INTERNAL;
 
+/// Whether a Word file of this kind takes the text scale its PDF was set at: one-page kinds
+/// do (Word then fits them, no larger than the PDF); a brief's Word file is not set smaller
+/// with its PDF (Word lays it out and keeps its small print with the last source instead).
+pub fn takes_pdf_scale(kind: Kind) -> bool {
+    kind.is_one_page()
+}
+
 /// The built-in reference document, parsed.
 pub fn builtin_reference() -> Reference {
     reference::read(crate::templates::REFERENCE_DOCX, "(built-in)", true)
@@ -137,7 +144,7 @@ impl Renderer for DocxRenderer {
     fn render(&self, doc: &ir::Document, cx: &Context) -> Result<Rendered, Failure> {
         let fitted;
         let doc = match cx.layout {
-            Some(l) if doc.kind.is_one_page() && l.scale != doc.scale => {
+            Some(l) if takes_pdf_scale(doc.kind) && l.scale != doc.scale => {
                 fitted = ir::Document {
                     scale: l.scale,
                     ..doc.clone()
