@@ -330,25 +330,22 @@ pub(super) fn validate(
             }
         }
         // Font families depend on the fonts only, which a trusted load's key covers.
-        let checked = if trusted { None } else { Some(th) };
-        for f in checked
-            .into_iter()
-            .flat_map(|th| [&th.fonts.heading, &th.fonts.body])
-            .flatten()
-        {
-            let families = crate::fonts::families();
-            if !families
-                .iter()
-                .any(|fam| fam.eq_ignore_ascii_case(&f.value))
-            {
-                let refs: Vec<&str> = families.iter().map(String::as_str).collect();
-                let d = c.error(K::Theme, f, format!("unknown font family `{}`", f.value));
-                d.hint = Some(
-                    match suggest::did_you_mean(&f.value, refs.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("bundled families: {}", suggest::list(&refs)),
-                    },
-                );
+        if !trusted {
+            for f in [&th.fonts.heading, &th.fonts.body].into_iter().flatten() {
+                let families = crate::fonts::families();
+                if !families
+                    .iter()
+                    .any(|fam| fam.eq_ignore_ascii_case(&f.value))
+                {
+                    let refs: Vec<&str> = families.iter().map(String::as_str).collect();
+                    let d = c.error(K::Theme, f, format!("unknown font family `{}`", f.value));
+                    d.hint = Some(
+                        match suggest::did_you_mean(&f.value, refs.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("bundled families: {}", suggest::list(&refs)),
+                        },
+                    );
+                }
             }
         }
     }

@@ -145,27 +145,29 @@ pub(super) fn execute_keeping(
         serde_json::from_slice(&job.ir)
             .map_err(|e| JobFailure::Errors(vec![error(format!("failed to read the IR ({e})"))]))
     };
-    let (compiled, scale, compiles, mut notes) = if job.fit == Fit::Closing {
-        let ir = read_ir()?;
-        let (c, scale, compiles) = fit::closing::settle(
-            job.fit_hint,
-            |s| compile(session, &job.main, with_scale(&ir, s), &pages),
-            |c| fit::closing::alone(&c.doc),
-        )
-        .map_err(JobFailure::Errors)?;
-        (c, scale, compiles, Vec::new())
-    } else if job.fit == Fit::OnePage {
-        let ir = read_ir()?;
-        let fitted = fit::fit(
-            job.fit_hint,
-            |s| compile(session, &job.main, with_scale(&ir, s), &pages),
-            |c| &c.doc,
-        );
-        match fitted {
-            Ok(f) => {
-                let mut notes = Vec::new();
-                if f.unmeasured {
-                    notes.push(WireDiagnostic {
+    let (compiled, scale, compiles, mut notes) = match job.fit {
+        Fit::Closing => {
+            let ir = read_ir()?;
+            let (c, scale, compiles) = fit::closing::settle(
+                job.fit_hint,
+                |s| compile(session, &job.main, with_scale(&ir, s), &pages),
+                |c| fit::closing::alone(&c.doc),
+            )
+            .map_err(JobFailure::Errors)?;
+            (c, scale, compiles, Vec::new())
+        }
+        Fit::OnePage => {
+            let ir = read_ir()?;
+            let fitted = fit::fit(
+                job.fit_hint,
+                |s| compile(session, &job.main, with_scale(&ir, s), &pages),
+                |c| &c.doc,
+            );
+            match fitted {
+                Ok(f) => {
+                    let mut notes = Vec::new();
+                    if f.unmeasured {
+                        notes.push(WireDiagnostic {
                         error: false,
                         message: format!(
                             "template `{}` lacks the `<deca-layout>` or `end` field marker, so deca tries every text size in turn and cannot say by how much a page overflows",
@@ -176,22 +178,24 @@ pub(super) fn execute_keeping(
                         ],
                         span: None,
                     });
+                    }
+                    (f.compiled, f.scale, f.compiles, notes)
                 }
-                (f.compiled, f.scale, f.compiles, notes)
-            }
-            Err(FitError::Compile(errors)) => return Err(JobFailure::Errors(errors)),
-            Err(FitError::Overflow(overflow, compiles)) => {
-                return Err(JobFailure::Overflow {
-                    overflow,
-                    warnings: Vec::new(),
-                    compiles,
-                });
+                Err(FitError::Compile(errors)) => return Err(JobFailure::Errors(errors)),
+                Err(FitError::Overflow(overflow, compiles)) => {
+                    return Err(JobFailure::Overflow {
+                        overflow,
+                        warnings: Vec::new(),
+                        compiles,
+                    });
+                }
             }
         }
-    } else {
-        let c = compile(session, &job.main, Bytes::new(job.ir.clone()), &pages)
-            .map_err(JobFailure::Errors)?;
-        (c, 1.0, 1, Vec::new())
+        Fit::None => {
+            let c = compile(session, &job.main, Bytes::new(job.ir.clone()), &pages)
+                .map_err(JobFailure::Errors)?;
+            (c, 1.0, 1, Vec::new())
+        }
     };
     let mut warnings = compiled.warnings;
     warnings.append(&mut notes);
